@@ -1,0 +1,107 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Strict Swift 6 everywhere: data-race safety is a compile error, not a warning.
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "greencap",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "greencap-agent", targets: ["greencap-agent"]),
+        .executable(name: "greencap-collector", targets: ["greencap-collector"]),
+        .executable(name: "greencap", targets: ["greencap"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // Units, identifiers, clocks: no dependencies outside the standard library.
+        .target(name: "GreencapCore", swiftSettings: strict),
+
+        // A TOML 1.0 reader that keeps the source line of every key, so config errors can point at it.
+        .target(name: "TOML", swiftSettings: strict),
+
+        // Agent and collector configuration: schema, defaults, validation with file/line/key errors.
+        .target(name: "GreencapConfig", dependencies: ["TOML", "GreencapCore"], swiftSettings: strict),
+
+        // Daemon plumbing shared by both services: sd_notify, watchdog, logging, signals, reload.
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "GreencapConfig", "GreencapCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Renewable feed records, replay of recorded KPX hours, green score.
+        .target(name: "Grid", dependencies: ["GreencapCore"], swiftSettings: strict),
+
+        // The node daemon.
+        .target(
+            name: "Agent",
+            dependencies: [
+                "Daemon", "GreencapConfig", "GreencapCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // The central daemon.
+        .target(
+            name: "Collector",
+            dependencies: [
+                "Daemon", "GreencapConfig", "GreencapCore", "Grid",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // The `greencap` command line: commissioning tools and the demo.
+        .target(
+            name: "GreencapCLI",
+            dependencies: [
+                "GreencapConfig", "GreencapCore", "Grid", "Daemon", "Collector",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
+            name: "greencap-agent",
+            dependencies: ["Agent", "Daemon", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "greencap-collector",
+            dependencies: ["Collector", "Daemon", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "greencap", dependencies: ["GreencapCLI"], swiftSettings: strict),
+
+        .testTarget(name: "TOMLTests", dependencies: ["TOML"], swiftSettings: strict),
+        .testTarget(name: "GreencapConfigTests", dependencies: ["GreencapConfig", "TOML"], swiftSettings: strict),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["Daemon", "Agent", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "GridTests", dependencies: ["Grid", "GreencapCore"], swiftSettings: strict),
+        .testTarget(name: "CollectorTests", dependencies: ["Collector", "Grid", "GreencapConfig"], swiftSettings: strict),
+        .testTarget(name: "SystemTests", dependencies: ["GreencapConfig"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,85 @@
+import Daemon
+import GreencapConfig
+import GreencapCore
+import Logging
+import ServiceLifecycle
+
+/// What one tick of the agent did, for the status line and the log.
+public struct TickReport: Sendable, Equatable {
+    /// Short human summary of the node's state after the tick.
+    public var summary: String
+
+    public init(summary: String) { self.summary = summary }
+}
+
+/// The node's main loop. Each tick does the node's work (sampling now; enforcing caps once the controller
+/// lands) and beats the heartbeat only after that work completed, so the watchdog sees real progress.
+public struct AgentLoop: Service {
+    public typealias Work = @Sendable (_ config: AgentConfig, _ tick: UInt64) async throws -> TickReport
+
+    let config: ConfigBox<AgentConfig>
+    let heartbeat: Heartbeat
+    let notifier: SystemdNotifier
+    let logger: Logger
+    let work: Work
+
+    public init(
+        config: ConfigBox<AgentConfig>, heartbeat: Heartbeat, notifier: SystemdNotifier, logger: Logger,
+        work: @escaping Work = AgentLoop.nodeWork
+    ) {
+        self.config = config
+        self.heartbeat = heartbeat
+        self.notifier = notifier
+        self.logger = logger
+        self.work = work
+    }
+
+    public func run() async throws {
+        let clock = ContinuousClock()
+        var tick: UInt64 = 0
+        var lastStatus: ContinuousClock.Instant?
+        var deadline = clock.now
+        while !Task.isShuttingDownGracefully {
+            let settings = config.current
+            let report: TickReport
+            do {
+                let number = tick
+                report = try await cancelWhenGracefulShutdown { try await work(settings, number) }
+            } catch is CancellationError {
+                break
+            }
+            tick += 1
+            heartbeat.beat()
+            let now = clock.now
+            if tick == 1 {
+                notifier.notify(.ready, .status(status(settings, tick, report)))
+                logger.notice("ready: first tick completed", metadata: ["node": "\(settings.node)"])
+                lastStatus = now
+            } else if let last = lastStatus, now - last >= .seconds(1) {
+                // STATUS at most once a second, whatever the tick rate.
+                notifier.notify(.status(status(settings, tick, report)))
+                lastStatus = now
+            }
+            // Fixed-rate schedule; after a long tick, skip the missed slots rather than burst to catch up.
+            deadline = deadline.advanced(by: settings.tick)
+            if deadline < now { deadline = now.advanced(by: settings.tick) }
+            do {
+                let wakeUp = deadline
+                try await cancelWhenGracefulShutdown { try await Task.sleep(until: wakeUp, clock: clock) }
+            } catch {
+                break
+            }
+        }
+        logger.info("control loop stopped", metadata: ["ticks": "\(tick)"])
+    }
+
+    private func status(_ settings: AgentConfig, _ tick: UInt64, _ report: TickReport) -> String {
+        "node \(settings.node.id): tick \(tick) every \(format(settings.tick)); \(report.summary)"
+    }
+
+    /// The node's work per tick. Sources (NVML GPUs, Modbus PDU/UPS) and the cap controller plug in here
+    /// as they are built; until then the loop only proves it runs on schedule.
+    public static let nodeWork: Work = { _, _ in
+        TickReport(summary: "no GPU or Modbus sources yet")
+    }
+}

@@ -1,0 +1,36 @@
+import Daemon
+import GreencapConfig
+import Grid
+import ServiceLifecycle
+
+/// `greencap-collector`: the central daemon, assembled from its services.
+public enum CollectorDaemon {
+    public static func run(options: DaemonOptions) async -> Int32 {
+        let path = options.configPath(default: CollectorConfig.defaultPath)
+        if options.checkConfig {
+            return DaemonRunner.checkConfig(path: path) { (path) throws(ConfigError) in try CollectorConfig.load(path: path) }
+        }
+        return await DaemonRunner.run(
+            name: "greencap-collector",
+            configPath: path,
+            logLevelOverride: options.logLevelOverride,
+            load: { (path) throws(ConfigError) in try CollectorConfig.load(path: path) },
+            logLevelOf: { $0.log.level },
+            makeServices: { context in
+                let config = context.config.current
+                let store = try SQLiteStore(path: config.storage.path)
+                var replay: ReplayFeed?
+                if config.grid.source == .replay, let settings = config.grid.replay {
+                    replay = try GridReplaySource.load(settings, region: config.grid.region)
+                    context.logger.info(
+                        "grid replay loaded",
+                        metadata: ["file": "\(settings.file)", "hours": "\(replay?.records.count ?? 0)", "speed": "\(settings.speed)"])
+                }
+                return [
+                    CollectorLoop(
+                        store: store, replay: replay, region: config.grid.region, heartbeat: context.heartbeat,
+                        notifier: context.notifier, logger: context.logger)
+                ]
+            })
+    }
+}

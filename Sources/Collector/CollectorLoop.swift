@@ -1,0 +1,102 @@
+import Daemon
+import GreencapCore
+import Grid
+import Logging
+import ServiceLifecycle
+
+/// The collector's main loop, once a second: check that the store answers, record the grid hours that
+/// became due, then beat the heartbeat. A tick whose store work fails does not beat, so a wedged
+/// database stops the watchdog pings.
+public struct CollectorLoop: Service {
+    let store: SQLiteStore
+    let replay: ReplayFeed?
+    let region: String
+    let heartbeat: Heartbeat
+    let notifier: SystemdNotifier
+    let logger: Logger
+    let period: Duration
+
+    public init(
+        store: SQLiteStore, replay: ReplayFeed?, region: String, heartbeat: Heartbeat, notifier: SystemdNotifier,
+        logger: Logger, period: Duration = .seconds(1)
+    ) {
+        self.store = store
+        self.replay = replay
+        self.region = region
+        self.heartbeat = heartbeat
+        self.notifier = notifier
+        self.logger = logger
+        self.period = period
+    }
+
+    public func run() async throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var deadline = started
+        var hoursWritten = 0
+        var ticks = 0
+        var exhausted = false
+        var latest: ReplayFeed.Hour?
+        while !Task.isShuttingDownGracefully {
+            do {
+                try await store.ping()
+                if let replay {
+                    let due = replay.hoursPlayed(afterWallSeconds: (clock.now - started).seconds)
+                    while hoursWritten < due, let hour = replay.hour(hoursWritten) {
+                        try await store.record(
+                            SQLiteStore.GridHour(
+                                region: region, startUTC: hour.record.startUTC, solarMW: hour.record.solarMW,
+                                windMW: hour.record.windMW, greenScore: hour.score, source: "replay"))
+                        hoursWritten += 1
+                        latest = hour
+                    }
+                    if hoursWritten < due && !exhausted {
+                        exhausted = true
+                        logger.notice("grid replay reached the end of its file; looping is off, no further hours")
+                    }
+                }
+                ticks += 1
+                heartbeat.beat()
+                let status = statusLine(latest: latest, hoursWritten: hoursWritten)
+                if ticks == 1 {
+                    notifier.notify(.ready, .status(status))
+                    logger.notice("ready: store open", metadata: ["store": "\(store.path)"])
+                } else {
+                    notifier.notify(.status(status))
+                }
+            } catch {
+                logger.error("collector tick failed: \(error)")
+                notifier.notify(.status("degraded: \(error)"))
+            }
+            deadline = deadline.advanced(by: period)
+            if deadline < clock.now { deadline = clock.now.advanced(by: period) }
+            do {
+                let wakeUp = deadline
+                try await cancelWhenGracefulShutdown { try await Task.sleep(until: wakeUp, clock: clock) }
+            } catch {
+                break
+            }
+        }
+        logger.info("collector loop stopped", metadata: ["ticks": "\(ticks)", "grid_hours_recorded": "\(hoursWritten)"])
+    }
+
+    private func statusLine(latest: ReplayFeed.Hour?, hoursWritten: Int) -> String {
+        guard let latest else { return "store \(store.path) ok; no grid feed configured" }
+        let record = latest.record
+        let wind = record.windMW.map { "\(Int($0.rounded())) MW" } ?? "n/a"
+        return "grid \(region) replay \(Timestamp.format(record.startUTC)) KST: solar \(Int(record.solarMW.rounded())) MW, "
+            + "wind \(wind), green \(String(format2(latest.score))); \(hoursWritten) h recorded"
+    }
+}
+
+func format2(_ value: Double) -> String {
+    let hundredths = Int((value * 100).rounded())
+    let fraction = hundredths % 100
+    return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+}
+
+extension Duration {
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+import GreencapCore
+
+/// `greencap`: the operator's command line.
+public struct GreencapCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "greencap",
+        abstract: "Greencap: make the GPU fleet follow renewable energy, safely.",
+        version: GreencapVersion.current,
+        subcommands: [DemoCommand.self])
+
+    public init() {}
+}

@@ -1,0 +1,84 @@
+import GreencapCore
+
+/// Everything `greencap-collector` reads from `/etc/greencap/collector.toml`. Keys are documented in
+/// `docs/configuration.md`; `Config/collector.example.toml` shows each one.
+public struct CollectorConfig: Sendable, Equatable {
+    public static let defaultPath = "/etc/greencap/collector.toml"
+
+    public struct Storage: Sendable, Equatable {
+        /// The SQLite database file; its directory must exist and be writable.
+        public var path = "/var/lib/greencap/collector.sqlite"
+    }
+
+    /// Where the renewable feed comes from. Only recorded-data replay exists so far; live KPX adapters
+    /// are added by the grid-feed work.
+    public struct Grid: Sendable, Equatable {
+        public enum Source: String, Sendable, Equatable { case none, replay }
+        public var source: Source = .none
+        /// ISO 3166-2 region whose feed drives the green score (`KR-46` is Jeonnam).
+        public var region = "KR-46"
+        public var replay: Replay?
+    }
+
+    public struct Replay: Sendable, Equatable {
+        /// A normalized hourly CSV (`ts_start_kst,trade_date,trade_hour,solar_mwh,wind_mwh`).
+        public var file: String
+        /// Simulated seconds per wall-clock second.
+        public var speed: Int64 = 3600
+        /// Simulated start; `nil` starts at the first record of the file.
+        public var start: String?
+        /// Start over at the first record when the file is exhausted.
+        public var loop = true
+    }
+
+    public var storage = Storage()
+    public var grid = Grid()
+    public var log = LogSettings()
+
+    public init() {}
+
+    public static let speedRange: ClosedRange<Int64> = 1...1_000_000
+
+    public static func load(path: String, text: String? = nil) throws(ConfigError) -> CollectorConfig {
+        try loadConfig(path: path, text: text) { root in
+            var config = CollectorConfig()
+
+            let storage = root.table("storage")
+            if let path = storage.string("path", expected: "a file path") {
+                if path.isEmpty { storage.invalid("path", "expected a file path, found an empty string") }
+                config.storage.path = path
+            }
+            storage.finish()
+
+            let grid = root.table("grid")
+            if let source = grid.choice("source", from: ["none", "replay"]) {
+                config.grid.source = Grid.Source(rawValue: source) ?? .none
+            }
+            if let region = grid.choice("region", from: ["KR-46", "KR-49", "KR"]) { config.grid.region = region }
+            let replayTable = grid.table("replay")
+            let file = replayTable.string("file", expected: "a path to a normalized hourly CSV")
+            let speed = replayTable.integer("speed", in: speedRange, unit: "simulated seconds per second")
+            let start = replayTable.string("start", expected: "an RFC 3339 date-time string such as \"2023-05-01T00:00:00+09:00\"")
+            if let start, Timestamp.parseRFC3339(start) == nil {
+                replayTable.invalid("start", "expected an RFC 3339 date-time such as \"2023-05-01T00:00:00+09:00\", found \"\(start)\"")
+            }
+            let loop = replayTable.boolean("loop")
+            replayTable.finish()
+            grid.finish()
+            if config.grid.source == .replay {
+                if let file {
+                    var replay = Replay(file: file)
+                    if let speed { replay.speed = speed }
+                    replay.start = start
+                    if let loop { replay.loop = loop }
+                    config.grid.replay = replay
+                } else if replayTable.table.entry("file") == nil {
+                    replayTable.missing("file", "a path to a normalized hourly CSV when grid.source = \"replay\"")
+                }
+            }
+
+            config.log = LogSettings.read(root.table("log"))
+            return config
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import GreencapCore
+import TOML
+
+/// Collects issues while a configuration is read, so one pass reports every mistake in the file.
+final class Diagnostics {
+    let file: String
+    private(set) var issues: [ConfigIssue] = []
+
+    init(file: String) { self.file = file }
+
+    func report(line: Int?, key: String, _ problem: String) {
+        issues.append(ConfigIssue(file: file, line: line, key: key, problem: problem))
+    }
+}
+
+/// Reads typed values out of one TOML table and remembers which keys were used; `finish()` reports the
+/// rest as unknown, because a misspelt key silently ignored is a cap silently not applied.
+final class TableReader {
+    let table: TOMLTable
+    let path: String
+    let line: Int?
+    let diagnostics: Diagnostics
+    private var known: [String] = []
+
+    init(table: TOMLTable, path: String, line: Int?, diagnostics: Diagnostics) {
+        self.table = table
+        self.path = path
+        self.line = line
+        self.diagnostics = diagnostics
+    }
+
+    func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// Marks `key` as known and returns its entry, if present.
+    private func lookup(_ key: String) -> TOMLTable.Entry? {
+        known.append(key)
+        return table.entry(key)
+    }
+
+    private func mismatch(_ entry: TOMLTable.Entry, _ expected: String) {
+        diagnostics.report(
+            line: entry.value.line, key: keyPath(entry.key),
+            "expected \(expected), found \(entry.value.typeName) \(render(entry.value))")
+    }
+
+    func missing(_ key: String, _ expected: String) {
+        diagnostics.report(
+            line: line, key: keyPath(key), "required key is missing; expected \(expected)")
+    }
+
+    func invalid(_ key: String, _ problem: String) {
+        diagnostics.report(line: table.entry(key)?.value.line ?? line, key: keyPath(key), problem)
+    }
+
+    // MARK: Typed reads
+
+    func string(_ key: String, expected: String = "a string") -> String? {
+        guard let entry = lookup(key) else { return nil }
+        guard case .string(let text) = entry.value.kind else {
+            mismatch(entry, expected)
+            return nil
+        }
+        return text
+    }
+
+    func integer(_ key: String, in range: ClosedRange<Int64>, unit: String = "") -> Int64? {
+        guard let entry = lookup(key) else { return nil }
+        let suffix = unit.isEmpty ? "" : " \(unit)"
+        let expected = "an integer from \(range.lowerBound) to \(range.upperBound)\(suffix)"
+        guard case .integer(let number) = entry.value.kind else {
+            mismatch(entry, expected)
+            return nil
+        }
+        guard range.contains(number) else {
+            diagnostics.report(line: entry.value.line, key: keyPath(key), "expected \(expected), found \(number)")
+            return nil
+        }
+        return number
+    }
+
+    func boolean(_ key: String) -> Bool? {
+        guard let entry = lookup(key) else { return nil }
+        guard case .boolean(let flag) = entry.value.kind else {
+            mismatch(entry, "true or false")
+            return nil
+        }
+        return flag
+    }
+
+    /// A duration written as a string with a unit: "250ms", "1s", "5m", "1h".
+    func duration(_ key: String, in range: ClosedRange<Duration>) -> Duration? {
+        let expected = "a duration from \(format(range.lowerBound)) to \(format(range.upperBound)) such as \"1s\" or \"250ms\""
+        guard let entry = lookup(key) else { return nil }
+        guard case .string(let text) = entry.value.kind, let duration = parseDuration(text) else {
+            mismatch(entry, expected)
+            return nil
+        }
+        guard range.contains(duration) else {
+            diagnostics.report(line: entry.value.line, key: keyPath(key), "expected \(expected), found \"\(text)\"")
+            return nil
+        }
+        return duration
+    }
+
+    /// One of a fixed set of words.
+    func choice(_ key: String, from choices: [String]) -> String? {
+        let expected = "one of " + choices.map { "\"\($0)\"" }.joined(separator: ", ")
+        guard let text = string(key, expected: expected) else { return nil }
+        guard choices.contains(text) else {
+            invalid(key, "expected \(expected), found \"\(text)\"")
+            return nil
+        }
+        return text
+    }
+
+    /// A name usable as an identifier (node, site, row, rack).
+    func name(_ key: String) -> String? {
+        guard let text = string(key) else { return nil }
+        guard NodeIdentity.isValidName(text) else {
+            invalid(key, "expected 1 to 64 characters from A-Z a-z 0-9 - _ ., found \"\(text)\"")
+            return nil
+        }
+        return text
+    }
+
+    /// A sub-table; absent tables read as empty so their keys take defaults.
+    func table(_ key: String) -> TableReader {
+        let child = keyPath(key)
+        guard let entry = lookup(key) else {
+            return TableReader(table: TOMLTable(), path: child, line: nil, diagnostics: diagnostics)
+        }
+        guard case .table(let table) = entry.value.kind else {
+            mismatch(entry, "a table ([\(child)])")
+            return TableReader(table: TOMLTable(), path: child, line: entry.value.line, diagnostics: diagnostics)
+        }
+        return TableReader(table: table, path: child, line: entry.keyLine, diagnostics: diagnostics)
+    }
+
+    /// Reports every key of this table that no read asked for.
+    func finish() {
+        for entry in table.entries where !known.contains(entry.key) {
+            let choices = known.isEmpty ? "this table takes no keys" : "known keys here: " + known.joined(separator: ", ")
+            diagnostics.report(line: entry.keyLine, key: keyPath(entry.key), "unknown key (\(choices))")
+        }
+    }
+}
+
+private func render(_ value: TOMLValue) -> String {
+    switch value.kind {
+    case .string(let text): "\"\(text)\""
+    case .integer(let number): "\(number)"
+    case .float(let number): "\(number)"
+    case .boolean(let flag): "\(flag)"
+    case .datetime(let text): text
+    case .array(let items): "with \(items.count) element(s)"
+    case .table: ""
+    }
+}
+
+/// Parses "250ms", "1s", "1.5s", "5m", "2h".
+public func parseDuration(_ text: String) -> Duration? {
+    let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+    for unit in units where text.hasSuffix(unit.suffix) {
+        let number = text.dropLast(unit.suffix.count).trimmingSpaces()
+        guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
+        return .milliseconds(Int64((value * unit.seconds * 1000).rounded()))
+    }
+    return nil
+}
+
+/// Formats a duration the way config files write it.
+public func format(_ duration: Duration) -> String {
+    let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    if milliseconds % 3_600_000 == 0 && milliseconds > 0 { return "\(milliseconds / 3_600_000)h" }
+    if milliseconds % 60_000 == 0 && milliseconds > 0 { return "\(milliseconds / 60_000)m" }
+    if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
+    return "\(milliseconds)ms"
+}
+
+extension Substring {
+    fileprivate func trimmingSpaces() -> Substring {
+        var text = self
+        while text.last == " " { text = text.dropLast() }
+        while text.first == " " { text = text.dropFirst() }
+        return text
+    }
+}

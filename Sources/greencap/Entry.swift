@@ -1,0 +1,4 @@
+import GreencapCLI
+
+@main
+extension GreencapCommand {}
