@@ -77,6 +77,7 @@ let package = Package(
                 "GreencapConfig", "GreencapCore", "Grid", "Daemon", "Collector",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

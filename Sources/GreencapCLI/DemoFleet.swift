@@ -1,0 +1,171 @@
+import Collector
+import Foundation
+import GreencapCore
+import Synchronization
+import UnixSignals
+
+/// Runs the demo fleet: start, supervise, show, stop, summarise.
+struct DemoFleet {
+    let settings: DemoSettings
+    let watchdogTimeout: Duration = .seconds(4)
+
+    var nodeNames: [String] { (1...settings.agents).map { "demo-n" + ($0 < 10 ? "0\($0)" : "\($0)") } }
+
+    func run() async throws(DemoError) -> Int32 {
+        let state = settings.stateDirectory
+        try DemoFiles.prepareStateDirectory(state)
+        let gridFile: String
+        if let given = settings.gridFile { gridFile = given } else { gridFile = try DemoFiles.findGridFile() }
+        let databasePath = state + "/collector.sqlite"
+        try writeConfigs(state: state, gridFile: gridFile, databasePath: databasePath)
+
+        let listener = try NotifyListener(names: ["collector"] + nodeNames, prefix: "greencap-demo-\(getpid())")
+        defer { listener.stop() }
+        let binaries = DemoFiles.executableDirectory
+        var children: [ChildProcess] = []
+        defer {
+            // Whatever happened, leave no daemon behind.
+            for child in children where child.poll() { child.signal(SIGKILL) }
+        }
+
+        let stopRequested = Atomic<Bool>(false)
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        let signalWatcher = Task {
+            for await _ in signals {
+                stopRequested.store(true, ordering: .relaxed)
+            }
+        }
+        defer { signalWatcher.cancel() }
+
+        let collector = try spawn("collector", binaries + "/greencap-collector", config: state + "/config/collector.toml", listener)
+        children.append(collector)
+        try await waitReady([collector], listener)
+        for name in nodeNames {
+            children.append(try spawn(name, binaries + "/greencap-agent", config: state + "/config/\(name).toml", listener))
+        }
+        try await waitReady(Array(children.dropFirst()), listener)
+
+        let store: SQLiteStore
+        do {
+            store = try SQLiteStore(path: databasePath)
+        } catch {
+            throw .cannotWrite(path: databasePath, reason: "\(error)")
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let interactive = isatty(STDOUT_FILENO) != 0
+        let screen = DemoScreen(settings: settings, databasePath: databasePath, interactive: interactive)
+        var stopReason = "time limit"
+        var lastPrinted: ContinuousClock.Instant?
+        while true {
+            let elapsed = clock.now - started
+            if stopRequested.load(ordering: .relaxed) {
+                stopReason = "interrupted"
+                break
+            }
+            if settings.seconds > 0, elapsed >= .seconds(settings.seconds) { break }
+            if let crashed = children.first(where: { !$0.poll() }) {
+                stopReason = "\(crashed.name) exited unexpectedly (status \(crashed.exitStatus ?? -1))"
+                break
+            }
+            // A terminal gets a redrawn table every second; a log gets one every 5 s.
+            if interactive || lastPrinted.map({ clock.now - $0 >= .seconds(5) }) ?? true {
+                let latest = try? await store.latestGridHours(limit: 1).first
+                let hours = (try? await store.gridHourCount()) ?? 0
+                let rows = children.map { child in
+                    DemoScreen.Row(
+                        name: child.name, record: listener.record(of: child.name),
+                        watchdogOK: watchdogOK(listener.record(of: child.name), now: clock.now))
+                }
+                FileHandle.standardOutput.write(Data(screen.render(elapsed: elapsed, latest: latest, hoursStored: hours, rows: rows).utf8))
+                lastPrinted = clock.now
+            }
+            try? await Task.sleep(for: .milliseconds(interactive ? 1000 : 250))
+        }
+
+        // Stop as systemd would: agents first, then the collector, each with SIGTERM and a deadline.
+        for child in children.reversed() { child.signal(SIGTERM) }
+        let deadline = clock.now + .seconds(15)
+        while children.contains(where: { $0.poll() }), clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        for child in children where child.poll() { child.signal(SIGKILL) }
+        for child in children { while child.poll() { try? await Task.sleep(for: .milliseconds(20)) } }
+
+        let hours = (try? await store.latestGridHours(limit: 1_000_000)) ?? []
+        let summary = DemoSummary(
+            reason: stopReason, elapsed: clock.now - started, hours: hours.reversed(),
+            children: children.map { ($0.name, $0.exitStatus ?? -1, listener.record(of: $0.name)) },
+            databasePath: databasePath, logDirectory: state + "/logs")
+        print(summary.render())
+        return summary.succeeded ? 0 : 1
+    }
+
+    private func watchdogOK(_ record: NotifyRecord, now: ContinuousClock.Instant) -> Bool {
+        guard let last = record.lastWatchdog else { return false }
+        return now - last < watchdogTimeout
+    }
+
+    private func spawn(_ name: String, _ executable: String, config: String, _ listener: NotifyListener) throws(DemoError) -> ChildProcess {
+        var environment = ProcessInfo.processInfo.environment
+        environment["NOTIFY_SOCKET"] = listener.address(of: name)
+        environment["WATCHDOG_USEC"] = "\(watchdogTimeout.components.seconds * 1_000_000)"
+        environment.removeValue(forKey: "WATCHDOG_PID")
+        environment.removeValue(forKey: "JOURNAL_STREAM")
+        return try ChildProcess(
+            name: name, executable: executable, arguments: ["--config", config], environment: environment,
+            logPath: settings.stateDirectory + "/logs/\(name).log")
+    }
+
+    private func waitReady(_ children: [ChildProcess], _ listener: NotifyListener) async throws(DemoError) {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(30)
+        for child in children {
+            while !listener.record(of: child.name).ready {
+                if !child.poll() {
+                    throw .exitedEarly(name: child.name, status: child.exitStatus ?? -1, log: child.logTail())
+                }
+                if clock.now > deadline { throw .notReady(name: child.name, seconds: 30, log: child.logTail()) }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    private func writeConfigs(state: String, gridFile: String, databasePath: String) throws(DemoError) {
+        try DemoFiles.write(
+            """
+            # Written by `greencap demo`.
+            [storage]
+            path = "\(databasePath)"
+
+            [grid]
+            source = "replay"
+            region = "KR-46"
+
+            [grid.replay]
+            file = "\(gridFile)"
+            speed = \(settings.speed)
+            start = "\(settings.start)"
+            loop = true
+
+            [log]
+            level = "info"
+
+            """, to: state + "/config/collector.toml")
+        for (index, name) in nodeNames.enumerated() {
+            try DemoFiles.write(
+                """
+                # Written by `greencap demo`.
+                [node]
+                id = "\(name)"
+                site = "gwangju-demo"
+                row = "a01"
+                rack = "r0\(index / 2 + 1)"
+
+                [control]
+                tick = "1s"
+
+                """, to: state + "/config/\(name).toml")
+        }
+    }
+}

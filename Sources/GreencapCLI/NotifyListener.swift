@@ -1,0 +1,95 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Synchronization
+
+/// What a supervised daemon has told us over its notify socket.
+struct NotifyRecord: Sendable {
+    var ready = false
+    var stopping = false
+    var status = ""
+    var watchdogPings = 0
+    var lastWatchdog: ContinuousClock.Instant?
+}
+
+/// Plays systemd's part for the demo: one abstract `NOTIFY_SOCKET` per child, read on a thread of its
+/// own, collecting READY/STATUS/WATCHDOG/STOPPING exactly as the daemons send them under systemd.
+final class NotifyListener: Sendable {
+    private struct Endpoint: Sendable {
+        let name: String
+        let fd: Int32
+        let address: String
+    }
+
+    private let endpoints: [Endpoint]
+    private let records: Mutex<[String: NotifyRecord]>
+    private let running = Atomic<Bool>(true)
+
+    init(names: [String], prefix: String) throws(DemoError) {
+        var endpoints: [Endpoint] = []
+        for name in names {
+            let address = "@\(prefix)-\(name)"
+            let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            guard fd >= 0 else { throw .socket(address: address, reason: String(cString: strerror(errno))) }
+            var socketAddress = sockaddr_un()
+            socketAddress.sun_family = sa_family_t(AF_UNIX)
+            var path = Array(address.utf8)
+            path[0] = 0
+            withUnsafeMutableBytes(of: &socketAddress.sun_path) { $0.copyBytes(from: path) }
+            let length = socklen_t(MemoryLayout<sa_family_t>.size + path.count)
+            let bound = withUnsafePointer(to: &socketAddress) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+            }
+            guard bound == 0 else {
+                close(fd)
+                throw .socket(address: address, reason: String(cString: strerror(errno)))
+            }
+            endpoints.append(Endpoint(name: name, fd: fd, address: address))
+        }
+        self.endpoints = endpoints
+        records = Mutex(Dictionary(uniqueKeysWithValues: names.map { ($0, NotifyRecord()) }))
+        Thread.detachNewThread { [self] in receiveLoop() }
+    }
+
+    func address(of name: String) -> String? { endpoints.first { $0.name == name }?.address }
+
+    func record(of name: String) -> NotifyRecord { records.withLock { $0[name] ?? NotifyRecord() } }
+
+    func stop() {
+        running.store(false, ordering: .relaxed)
+    }
+
+    private func receiveLoop() {
+        var pollSet = endpoints.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while running.load(ordering: .relaxed) {
+            guard poll(&pollSet, nfds_t(pollSet.count), 100) > 0 else { continue }
+            for (index, entry) in pollSet.enumerated() where entry.revents & Int16(POLLIN) != 0 {
+                let count = buffer.withUnsafeMutableBytes { recv(entry.fd, $0.baseAddress, $0.count, 0) }
+                guard count > 0 else { continue }
+                apply(String(decoding: buffer[0..<count], as: UTF8.self), to: endpoints[index].name)
+            }
+        }
+        endpoints.forEach { close($0.fd) }
+    }
+
+    private func apply(_ datagram: String, to name: String) {
+        let now = ContinuousClock.now
+        records.withLock { all in
+            var record = all[name] ?? NotifyRecord()
+            for line in datagram.split(separator: "\n") {
+                switch line {
+                case "READY=1": record.ready = true
+                case "STOPPING=1": record.stopping = true
+                case "WATCHDOG=1":
+                    record.watchdogPings += 1
+                    record.lastWatchdog = now
+                default:
+                    if line.hasPrefix("STATUS=") { record.status = String(line.dropFirst(7)) }
+                }
+            }
+            all[name] = record
+        }
+    }
+}
