@@ -94,15 +94,24 @@ let package = Package(
         ),
         .executableTarget(name: "greencap", dependencies: ["GreencapCLI"], swiftSettings: strict),
 
-        .testTarget(name: "TOMLTests", dependencies: ["TOML"], swiftSettings: strict),
-        .testTarget(name: "GreencapConfigTests", dependencies: ["GreencapConfig", "TOML"], swiftSettings: strict),
+        // Helpers the test suites share: a real notify socket, child processes, repository paths.
+        .target(name: "GreencapTestSupport", path: "Tests/GreencapTestSupport", swiftSettings: strict),
+
+        .testTarget(name: "TOMLTests", dependencies: ["TOML", "GreencapTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "GreencapConfigTests", dependencies: ["GreencapConfig", "TOML", "GreencapTestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "Agent", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Daemon", "Agent", "GreencapConfig", "GreencapTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
-        .testTarget(name: "GridTests", dependencies: ["Grid", "GreencapCore"], swiftSettings: strict),
-        .testTarget(name: "CollectorTests", dependencies: ["Collector", "Grid", "GreencapConfig"], swiftSettings: strict),
-        .testTarget(name: "SystemTests", dependencies: ["GreencapConfig"], swiftSettings: strict),
+        .testTarget(name: "GridTests", dependencies: ["Grid", "GreencapCore", "GreencapTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CollectorTests", dependencies: ["Collector", "Grid", "GreencapConfig", "GreencapTestSupport"],
+            swiftSettings: strict),
+        .testTarget(name: "SystemTests", dependencies: ["GreencapConfig", "GreencapTestSupport"], swiftSettings: strict),
     ]
 )

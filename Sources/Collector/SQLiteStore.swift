@@ -15,6 +15,15 @@ public final class SQLiteStore: Sendable {
         public var windMW: Double?
         public var greenScore: Double
         public var source: String
+
+        public init(region: String, startUTC: Int64, solarMW: Double, windMW: Double?, greenScore: Double, source: String) {
+            self.region = region
+            self.startUTC = startUTC
+            self.solarMW = solarMW
+            self.windMW = windMW
+            self.greenScore = greenScore
+            self.source = source
+        }
     }
 
     public init(path: String) throws(StoreError) {

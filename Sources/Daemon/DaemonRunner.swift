@@ -64,12 +64,13 @@ public enum DaemonRunner {
 
         // Trap SIGHUP before anything else runs: its default action would end the process.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
-        let reload = ConfigReloadService(
-            signals: hangups, box: context.config, notifier: context.notifier, logger: logger,
+        let reloader = ConfigReloader(
+            box: context.config, notifier: context.notifier, logger: logger,
             load: { () throws(ConfigError) -> Config in try load(configPath) },
             applied: { fresh in
                 if logLevelOverride == nil { levelControl.level = Logger.Level(logLevelOf(fresh)) }
             })
+        let reload = ConfigReloadService(signals: hangups, reloader: reloader)
 
         var services: [any Service]
         do {

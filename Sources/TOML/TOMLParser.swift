@@ -307,7 +307,7 @@ private struct Parser {
         }
         if let integer = parseInteger(token) { return TOMLValue(.integer(integer), line: valueLine) }
         if let float = parseFloat(token) { return TOMLValue(.float(float), line: valueLine) }
-        throw error("invalid value '\(token)'")
+        throw TOMLSyntaxError(line: valueLine, column: start - lineStart + 1, message: "invalid value '\(token)'")
     }
 
     // MARK: Strings
