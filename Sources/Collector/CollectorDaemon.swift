@@ -8,7 +8,13 @@ public enum CollectorDaemon {
     public static func run(options: DaemonOptions) async -> Int32 {
         let path = options.configPath(default: CollectorConfig.defaultPath)
         if options.checkConfig {
-            return DaemonRunner.checkConfig(path: path) { (path) throws(ConfigError) in try CollectorConfig.load(path: path) }
+            return DaemonRunner.checkConfig(
+                path: path, load: { (path) throws(ConfigError) in try CollectorConfig.load(path: path) },
+                deepCheck: { config in
+                    if config.grid.source == .replay, let replay = config.grid.replay {
+                        _ = try GridReplaySource.load(replay, region: config.grid.region)
+                    }
+                })
         }
         return await DaemonRunner.run(
             name: "greencap-collector",

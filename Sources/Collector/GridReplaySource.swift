@@ -1,3 +1,4 @@
+import Daemon
 import GreencapConfig
 import GreencapCore
 import Grid
@@ -52,7 +53,7 @@ enum GridReplaySource {
     }
 }
 
-public enum GridSourceError: Error, Sendable, CustomStringConvertible {
+public enum GridSourceError: ConfigurationFault, Sendable, CustomStringConvertible {
     case unreadable(file: String, reason: String)
     case badFile(FeedFileError)
     case badReplay(file: String, ReplayError)

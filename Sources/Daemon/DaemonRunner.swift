@@ -22,18 +22,26 @@ public struct DaemonContext<Config: Sendable & Equatable>: Sendable {
 }
 
 public enum DaemonRunner {
-    /// Validates the file and prints the verdict; returns the process exit code.
+    /// Validates the file and prints the verdict; returns the process exit code. `deepCheck` then tries
+    /// what the file points at (data files, say) and throws a `ConfigurationFault` when that is wrong.
     public static func checkConfig<Config>(
-        path: String, load: (String) throws(ConfigError) -> Config
+        path: String, load: (String) throws(ConfigError) -> Config, deepCheck: (Config) throws -> Void = { _ in }
     ) -> Int32 {
+        let config: Config
         do {
-            _ = try load(path)
-            print("\(path): configuration is valid")
-            return 0
+            config = try load(path)
         } catch {
             printToStandardError(error.issues.map(\.description) + ["\(path): \(error.issues.count) problem(s); configuration rejected"])
             return exitCodeInvalidConfig
         }
+        do {
+            try deepCheck(config)
+        } catch {
+            printToStandardError(["\(path): \(error)", "\(path): configuration rejected"])
+            return exitCodeInvalidConfig
+        }
+        print("\(path): configuration is valid")
+        return 0
     }
 
     /// Runs a daemon until SIGTERM/SIGINT. `makeServices` builds the daemon's own services from the context;
@@ -75,6 +83,10 @@ public enum DaemonRunner {
         var services: [any Service]
         do {
             services = try makeServices(context)
+        } catch let error as any ConfigurationFault {
+            // What the file points at is wrong (a missing data file, say): restarting cannot fix it.
+            logger.critical("cannot start: \(error)")
+            return exitCodeInvalidConfig
         } catch {
             logger.critical("cannot start: \(error)")
             return 1
@@ -103,6 +115,10 @@ public enum DaemonRunner {
         }
     }
 }
+
+/// An error at start-up caused by what the configuration names (a data file that is missing or bad),
+/// as opposed to the environment: the daemon exits 78 so systemd does not restart-loop on it.
+public protocol ConfigurationFault: Error {}
 
 func printToStandardError(_ lines: [String]) {
     for line in lines {

@@ -124,3 +124,43 @@ import Testing
         #expect(agent.wait(timeout: .seconds(15)) == 0, "log:\n\(agent.text)")
     }
 }
+
+@Suite struct CollectorStartupFaultTests {
+    @Test func missingReplayFileIsAConfigurationErrorNotARestartLoop() throws {
+        let directory = try TemporaryDirectory.make()
+        defer { directory.remove() }
+        let config = try directory.write(
+            "collector.toml",
+            """
+            [storage]
+            path = "\(directory.path)/c.sqlite"
+            [grid]
+            source = "replay"
+            [grid.replay]
+            file = "\(directory.path)/missing.csv"
+            """)
+        let check = try Subprocess.run(try Paths.executable("greencap-collector"), ["--check-config", config])
+        #expect(check.status == 78, "\(check.output)")
+        #expect(check.output.contains("cannot read grid replay file \(directory.path)/missing.csv"))
+
+        let start = try Subprocess.run(try Paths.executable("greencap-collector"), [config])
+        #expect(start.status == 78, "exit 78 is in RestartPreventExitStatus: \(start.output)")
+    }
+
+    @Test func replayStartOutsideTheDataIsRejectedByCheckConfig() throws {
+        let directory = try TemporaryDirectory.make()
+        defer { directory.remove() }
+        let config = try directory.write(
+            "collector.toml",
+            """
+            [grid]
+            source = "replay"
+            [grid.replay]
+            file = "\(Paths.jeonnamCSV)"
+            start = "2019-01-01T00:00:00+09:00"
+            """)
+        let check = try Subprocess.run(try Paths.executable("greencap-collector"), ["--check-config", config])
+        #expect(check.status == 78)
+        #expect(check.output.contains("outside the file's data (2023-03-01 00:00 to 2024-01-01 00:00 KST)"), "\(check.output)")
+    }
+}
