@@ -38,7 +38,7 @@ public struct AgentLoop: Service {
         let clock = ContinuousClock()
         var tick: UInt64 = 0
         var lastStatus: ContinuousClock.Instant?
-        var deadline = clock.now
+        var ticker = FixedRateTicker()
         while !Task.isShuttingDownGracefully {
             let settings = config.current
             let report: TickReport
@@ -60,15 +60,7 @@ public struct AgentLoop: Service {
                 notifier.notify(.status(status(settings, tick, report)))
                 lastStatus = now
             }
-            // Fixed-rate schedule; after a long tick, skip the missed slots rather than burst to catch up.
-            deadline = deadline.advanced(by: settings.tick)
-            if deadline < now { deadline = now.advanced(by: settings.tick) }
-            do {
-                let wakeUp = deadline
-                try await cancelWhenGracefulShutdown { try await Task.sleep(until: wakeUp, clock: clock) }
-            } catch {
-                break
-            }
+            guard await ticker.waitForNextTick(period: settings.tick) else { break }
         }
         logger.info("control loop stopped", metadata: ["ticks": "\(tick)"])
     }

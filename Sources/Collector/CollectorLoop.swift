@@ -32,7 +32,7 @@ public struct CollectorLoop: Service {
     public func run() async throws {
         let clock = ContinuousClock()
         let started = clock.now
-        var deadline = started
+        var ticker = FixedRateTicker()
         var hoursWritten = 0
         var ticks = 0
         var exhausted = false
@@ -68,14 +68,7 @@ public struct CollectorLoop: Service {
                 logger.error("collector tick failed: \(error)")
                 notifier.notify(.status("degraded: \(error)"))
             }
-            deadline = deadline.advanced(by: period)
-            if deadline < clock.now { deadline = clock.now.advanced(by: period) }
-            do {
-                let wakeUp = deadline
-                try await cancelWhenGracefulShutdown { try await Task.sleep(until: wakeUp, clock: clock) }
-            } catch {
-                break
-            }
+            guard await ticker.waitForNextTick(period: period) else { break }
         }
         logger.info("collector loop stopped", metadata: ["ticks": "\(ticks)", "grid_hours_recorded": "\(hoursWritten)"])
     }

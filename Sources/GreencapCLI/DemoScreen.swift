@@ -37,7 +37,7 @@ struct DemoScreen {
             let isAgent = row.name != "collector"
             lines.append(
                 pad(row.name, 12) + pad(state, 9) + pad(watchdog, 14) + pad(isAgent ? "—" : "", 7) + pad(isAgent ? "—" : "", 6)
-                    + String(row.record.status.prefix(90)))
+                    + String(row.record.status.prefix(100)))
         }
         lines.append("")
         lines.append("POWER and CAP stay \"—\" until they are measured: GPU (NVML) and PDU/UPS (Modbus) readers and the")

@@ -340,16 +340,7 @@ private struct Parser {
         var out: [UInt8] = []
         while true {
             guard let byte = peek() else { throw error("unterminated multi-line string") }
-            if startsWith("\"\"\"") {
-                // Up to two quotes may sit right before the closing delimiter.
-                var quotes = 3
-                while quotes < 5, index + quotes < bytes.count, bytes[index + quotes] == UInt8(ascii: "\"") {
-                    quotes += 1
-                }
-                out.append(contentsOf: repeatElement(UInt8(ascii: "\""), count: quotes - 3))
-                index += quotes
-                return try utf8String(out)
-            }
+            if startsWith("\"\"\"") { return try closeMultiline(quote: UInt8(ascii: "\""), content: &out) }
             switch byte {
             case UInt8(ascii: "\\"):
                 advance()
@@ -414,15 +405,7 @@ private struct Parser {
         var out: [UInt8] = []
         while true {
             guard let byte = peek() else { throw error("unterminated multi-line literal string") }
-            if startsWith("'''") {
-                var quotes = 3
-                while quotes < 5, index + quotes < bytes.count, bytes[index + quotes] == UInt8(ascii: "'") {
-                    quotes += 1
-                }
-                out.append(contentsOf: repeatElement(UInt8(ascii: "'"), count: quotes - 3))
-                index += quotes
-                return try utf8String(out)
-            }
+            if startsWith("'''") { return try closeMultiline(quote: UInt8(ascii: "'"), content: &out) }
             if byte == UInt8(ascii: "\n") {
                 out.append(byte)
                 newline()
@@ -434,6 +417,15 @@ private struct Parser {
                 advance()
             }
         }
+    }
+
+    /// At a closing delimiter: up to two extra quotes right before it belong to the content.
+    mutating func closeMultiline(quote: UInt8, content out: inout [UInt8]) throws(TOMLSyntaxError) -> String {
+        var quotes = 3
+        while quotes < 5, index + quotes < bytes.count, bytes[index + quotes] == quote { quotes += 1 }
+        out.append(contentsOf: repeatElement(quote, count: quotes - 3))
+        index += quotes
+        return try utf8String(out)
     }
 
     mutating func appendEscape(to out: inout [UInt8]) throws(TOMLSyntaxError) {
