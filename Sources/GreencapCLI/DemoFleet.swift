@@ -55,17 +55,17 @@ struct DemoFleet {
         let started = clock.now
         let interactive = isatty(STDOUT_FILENO) != 0
         let screen = DemoScreen(settings: settings, databasePath: databasePath, interactive: interactive)
-        var stopReason = "time limit"
+        var stopReason = StopReason.timeLimit
         var lastPrinted: ContinuousClock.Instant?
         while true {
             let elapsed = clock.now - started
             if stopRequested.load(ordering: .relaxed) {
-                stopReason = "interrupted"
+                stopReason = .interrupted
                 break
             }
             if settings.seconds > 0, elapsed >= .seconds(settings.seconds) { break }
             if let crashed = children.first(where: { !$0.poll() }) {
-                stopReason = "\(crashed.name) exited unexpectedly (status \(crashed.exitStatus ?? -1))"
+                stopReason = .daemonExited(name: crashed.name, status: crashed.exitStatus ?? -1)
                 break
             }
             // A terminal gets a redrawn table every second; a log gets one every 5 s.

@@ -1,9 +1,24 @@
 import Collector
 import GreencapCore
 
+/// Why the demo stopped.
+enum StopReason: CustomStringConvertible {
+    case timeLimit
+    case interrupted
+    case daemonExited(name: String, status: Int32)
+
+    var description: String {
+        switch self {
+        case .timeLimit: "time limit"
+        case .interrupted: "interrupted"
+        case .daemonExited(let name, let status): "\(name) exited unexpectedly with status \(status)"
+        }
+    }
+}
+
 /// The closing report: what was replayed, what the green score did, and how every daemon ended.
 struct DemoSummary {
-    let reason: String
+    let reason: StopReason
     let elapsed: Duration
     /// Grid hours recorded during this run, oldest first.
     let hours: [SQLiteStore.GridHour]
@@ -14,8 +29,8 @@ struct DemoSummary {
     static let greenThreshold = 0.6
 
     var succeeded: Bool {
-        reason != "" && !reason.contains("unexpectedly")
-            && children.allSatisfy { $0.status == 0 && $0.record.ready && $0.record.stopping }
+        if case .daemonExited = reason { return false }
+        return children.allSatisfy { $0.status == 0 && $0.record.ready && $0.record.stopping }
     }
 
     func render() -> String {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import GreencapCore
 import TOML
 
 /// Reads and parses a configuration file, turning every failure into a `ConfigError` that names the file.
@@ -19,31 +15,11 @@ enum ConfigFile {
     }
 
     static func readText(path: String) throws(ConfigError) -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .unreadable(file: path, reason: errnoDescription()) }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16384)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .unreadable(file: path, reason: errnoDescription())
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
-            guard bytes.count <= maximumSize else {
-                throw .unreadable(file: path, reason: "larger than \(maximumSize) bytes; is this really a config file?")
-            }
+        do {
+            return try TextFile.read(path: path, limit: maximumSize)
+        } catch {
+            throw .unreadable(file: path, reason: error.reason)
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw .unreadable(file: path, reason: "not valid UTF-8 (TOML files are UTF-8)")
-        }
-        return text
-    }
-
-    private static func errnoDescription() -> String {
-        String(cString: strerror(errno))
     }
 }
 

@@ -5,7 +5,7 @@ import Testing
 @Suite struct ConfigValidationTests {
     @Test func exampleAgentConfigIsValid() throws {
         let config = try AgentConfig.load(path: Paths.repository + "/Config/agent.example.toml")
-        #expect(NodeIdentityCheck.valid(config.node.id))
+        #expect(config.node.id == "gj-a01-r03-n07")
         #expect(AgentConfig.tickRange.contains(config.tick))
     }
 
@@ -115,8 +115,4 @@ import Testing
             #expect(error.description.contains("No such file"))
         }
     }
-}
-
-enum NodeIdentityCheck {
-    static func valid(_ name: String) -> Bool { !name.isEmpty && name.count <= 64 }
 }
