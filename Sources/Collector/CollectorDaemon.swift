@@ -22,6 +22,9 @@ public enum CollectorDaemon {
             logLevelOverride: options.logLevelOverride,
             load: { (path) throws(ConfigError) in try CollectorConfig.load(path: path) },
             logLevelOf: { $0.log.level },
+            restartNeeded: { started, fresh in
+                (started.storage != fresh.storage ? ["storage"] : []) + (started.grid != fresh.grid ? ["grid"] : [])
+            },
             makeServices: { context in
                 let config = context.config.current
                 let store = try SQLiteStore(path: config.storage.path)

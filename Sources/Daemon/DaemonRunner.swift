@@ -52,6 +52,7 @@ public enum DaemonRunner {
         logLevelOverride: LogLevel?,
         load: @escaping @Sendable (String) throws(ConfigError) -> Config,
         logLevelOf: @escaping @Sendable (Config) -> LogLevel,
+        restartNeeded: @escaping @Sendable (_ started: Config, _ fresh: Config) -> [String] = { _, _ in [] },
         makeServices: (DaemonContext<Config>) throws -> [any Service]
     ) async -> Int32 {
         let initial: Config
@@ -72,11 +73,15 @@ public enum DaemonRunner {
 
         // Trap SIGHUP before anything else runs: its default action would end the process.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
+        let reloadLogger = logger
         let reloader = ConfigReloader(
             box: context.config, notifier: context.notifier, logger: logger,
             load: { () throws(ConfigError) -> Config in try load(configPath) },
             applied: { fresh in
                 if logLevelOverride == nil { levelControl.level = Logger.Level(logLevelOf(fresh)) }
+                for key in restartNeeded(initial, fresh) {
+                    reloadLogger.warning("'\(key)' changed: the new value takes effect at the next restart")
+                }
             })
         let reload = ConfigReloadService(signals: hangups, reloader: reloader)
 
