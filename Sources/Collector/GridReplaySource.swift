@@ -3,7 +3,6 @@ import GreencapConfig
 import GreencapCore
 import Grid
 
-
 /// Loads the replay feed named by `[grid.replay]`.
 enum GridReplaySource {
     static func load(_ replay: CollectorConfig.Replay, region: String) throws(GridSourceError) -> ReplayFeed {

@@ -17,8 +17,9 @@ public struct FixedRateTicker: Sendable {
         let now = clock.now
         if deadline < now { deadline = now.advanced(by: period) }
         let wakeUp = deadline
+        let clock = clock
         do {
-            try await cancelWhenGracefulShutdown { try await Task.sleep(until: wakeUp, clock: ContinuousClock()) }
+            try await cancelWhenGracefulShutdown { try await Task.sleep(until: wakeUp, clock: clock) }
             return !Task.isShuttingDownGracefully
         } catch {
             return false

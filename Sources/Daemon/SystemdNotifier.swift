@@ -53,33 +53,17 @@ public struct SystemdNotifier: Sendable {
     public func notify(_ states: [NotifyState]) -> String? {
         guard let socketPath else { return nil }
         let message = states.map(\.line).joined(separator: "\n")
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        var path = Array(socketPath.utf8)
-        if path.first == UInt8(ascii: "@") { path[0] = 0 }
-        let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard path.count < capacity else { return "NOTIFY_SOCKET path is longer than \(capacity - 1) bytes" }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: path)
+        guard let address = UnixSocketAddress(socketPath) else {
+            return "NOTIFY_SOCKET path is longer than \(UnixSocketAddress.capacity - 1) bytes"
         }
-        // Abstract names are not NUL-terminated: the address length carries their size.
-        let length = MemoryLayout<sa_family_t>.size + path.count + (path.first == 0 ? 0 : 1)
-
-        #if canImport(Glibc)
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        #else
-        let fd = socket(AF_UNIX, SOCK_DGRAM, 0)
-        #endif
-        guard fd >= 0 else { return String(cString: strerror(errno)) }
+        guard let fd = UnixSocketAddress.datagramSocket() else { return UnixSocketAddress.lastError() }
         defer { close(fd) }
         let sent = message.withCString { text in
-            withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                    sendto(fd, text, strlen(text), Int32(MSG_NOSIGNAL), socketAddress, socklen_t(length))
-                }
+            address.withSockaddr { socketAddress, length in
+                sendto(fd, text, strlen(text), Int32(MSG_NOSIGNAL), socketAddress, length)
             }
         }
-        return sent < 0 ? String(cString: strerror(errno)) : nil
+        return sent < 0 ? UnixSocketAddress.lastError() : nil
     }
 }
 

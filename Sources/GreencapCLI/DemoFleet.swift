@@ -73,9 +73,8 @@ struct DemoFleet {
                 let latest = try? await store.latestGridHours(limit: 1).first
                 let hours = (try? await store.gridHourCount()) ?? 0
                 let rows = children.map { child in
-                    DemoScreen.Row(
-                        name: child.name, record: listener.record(of: child.name),
-                        watchdogOK: watchdogOK(listener.record(of: child.name), now: clock.now))
+                    let record = listener.record(of: child.name)
+                    return DemoScreen.Row(name: child.name, record: record, watchdogOK: watchdogOK(record, now: clock.now))
                 }
                 FileHandle.standardOutput.write(Data(screen.render(elapsed: elapsed, latest: latest, hoursStored: hours, rows: rows).utf8))
                 lastPrinted = clock.now

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Daemon
 import Foundation
 import Synchronization
 
@@ -30,20 +31,16 @@ final class NotifyListener: Sendable {
         var endpoints: [Endpoint] = []
         for name in names {
             let address = "@\(prefix)-\(name)"
-            let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            guard fd >= 0 else { throw .socket(address: address, reason: String(cString: strerror(errno))) }
-            var socketAddress = sockaddr_un()
-            socketAddress.sun_family = sa_family_t(AF_UNIX)
-            var path = Array(address.utf8)
-            path[0] = 0
-            withUnsafeMutableBytes(of: &socketAddress.sun_path) { $0.copyBytes(from: path) }
-            let length = socklen_t(MemoryLayout<sa_family_t>.size + path.count)
-            let bound = withUnsafePointer(to: &socketAddress) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+            guard let socketAddress = UnixSocketAddress(address) else {
+                throw .socket(address: address, reason: "longer than \(UnixSocketAddress.capacity - 1) bytes")
             }
-            guard bound == 0 else {
+            guard let fd = UnixSocketAddress.datagramSocket() else {
+                throw .socket(address: address, reason: UnixSocketAddress.lastError())
+            }
+            guard socketAddress.withSockaddr({ bind(fd, $0, $1) }) == 0 else {
+                let reason = UnixSocketAddress.lastError()
                 close(fd)
-                throw .socket(address: address, reason: String(cString: strerror(errno)))
+                throw .socket(address: address, reason: reason)
             }
             endpoints.append(Endpoint(name: name, fd: fd, address: address))
         }
