@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "greencap-agent", targets: ["greencap-agent"]),
         .executable(name: "greencap-collector", targets: ["greencap-collector"]),
         .executable(name: "greencap", targets: ["greencap"]),
+        // libgreencap-nvml-sim.so: stands in for libnvidia-ml.so.1 in tests and the demo.
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -44,6 +45,16 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The NVML types Greencap uses (a header only: the library itself is opened at run time).
+        .target(name: "CNVML"),
+
+        // GPUs through NVML: dlopen loader, typed errors, reads, power-limit writes, a thread of their own.
+        .target(
+            name: "GPU",
+            dependencies: ["CNVML", "GreencapCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+
         // Renewable feed records, replay of recorded KPX hours, green score.
         .target(name: "Grid", dependencies: ["GreencapCore"], swiftSettings: strict),
 
@@ -51,7 +62,7 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "Daemon", "GreencapConfig", "GreencapCore",
+                "Daemon", "GreencapConfig", "GreencapCore", "GPU",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -74,7 +85,7 @@ let package = Package(
         .target(
             name: "GreencapCLI",
             dependencies: [
-                "GreencapConfig", "GreencapCore", "Grid", "Daemon", "Collector",
+                "GreencapConfig", "GreencapCore", "Grid", "Daemon", "Collector", "GPU",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -1,6 +1,11 @@
 import Daemon
 import GreencapConfig
+import GreencapCore
 import ServiceLifecycle
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `greencap-agent`: the node daemon, assembled from its services.
 public enum AgentDaemon {
@@ -15,12 +20,33 @@ public enum AgentDaemon {
             logLevelOverride: options.logLevelOverride,
             load: { (path) throws(ConfigError) in try AgentConfig.load(path: path) },
             logLevelOf: { $0.log.level },
+            restartNeeded: { started, fresh in started.gpu != fresh.gpu ? ["gpu"] : [] },
             makeServices: { context in
-                [
+                let settings = context.config.current
+                var gpuLogger = context.logger
+                gpuLogger[metadataKey: "source"] = "nvml"
+                let gpus = settings.gpu.enabled
+                    ? GPUSampler(settings: settings.gpu, environment: currentEnvironment(), logger: gpuLogger) : nil
+                return [
                     AgentLoop(
                         config: context.config, heartbeat: context.heartbeat, notifier: context.notifier,
-                        logger: context.logger)
+                        logger: context.logger, work: AgentLoop.nodeWork(gpus: gpus),
+                        finish: { await gpus?.service.stop() })
                 ]
             })
     }
+}
+
+/// The process environment, without Foundation (the agent keeps its footprint small).
+func currentEnvironment() -> [String: String] {
+    var result: [String: String] = [:]
+    var cursor = environ
+    while let entry = cursor.pointee {
+        let text = String(cString: entry)
+        if let equals = text.firstIndex(of: "=") {
+            result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+        }
+        cursor += 1
+    }
+    return result
 }

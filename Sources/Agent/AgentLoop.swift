@@ -22,16 +22,18 @@ public struct AgentLoop: Service {
     let notifier: SystemdNotifier
     let logger: Logger
     let work: Work
+    let finish: @Sendable () async -> Void
 
     public init(
         config: ConfigBox<AgentConfig>, heartbeat: Heartbeat, notifier: SystemdNotifier, logger: Logger,
-        work: @escaping Work = AgentLoop.nodeWork
+        work: @escaping Work = AgentLoop.nodeWork(gpus: nil), finish: @escaping @Sendable () async -> Void = {}
     ) {
         self.config = config
         self.heartbeat = heartbeat
         self.notifier = notifier
         self.logger = logger
         self.work = work
+        self.finish = finish
     }
 
     public func run() async throws {
@@ -62,6 +64,7 @@ public struct AgentLoop: Service {
             }
             guard await ticker.waitForNextTick(period: settings.tick) else { break }
         }
+        await finish()
         logger.info("control loop stopped", metadata: ["ticks": "\(tick)"])
     }
 
@@ -69,9 +72,12 @@ public struct AgentLoop: Service {
         "node \(settings.node.id): tick \(tick) every \(format(settings.tick)); \(report.summary)"
     }
 
-    /// The node's work per tick. Sources (NVML GPUs, Modbus PDU/UPS) and the cap controller plug in here
-    /// as they are built; until then the loop only proves it runs on schedule.
-    public static let nodeWork: Work = { _, _ in
-        TickReport(summary: "no GPU or Modbus sources yet")
+    /// The node's work per tick: read the GPUs (when the node has them). PDU/UPS readings (Modbus) and the
+    /// cap controller plug in here as they are built.
+    public static func nodeWork(gpus: GPUSampler?) -> Work {
+        { _, _ in
+            guard let gpus else { return TickReport(summary: "GPUs disabled ([gpu] enabled = false)") }
+            return TickReport(summary: await gpus.sample().summary)
+        }
     }
 }

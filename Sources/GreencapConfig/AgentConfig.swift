@@ -8,6 +8,7 @@ public struct AgentConfig: Sendable, Equatable {
     public var node: NodeIdentity
     /// Period of the control loop: the agent samples and (once the controller lands) enforces every tick.
     public var tick: Duration = .seconds(1)
+    public var gpu = GPUSettings()
     public var log = LogSettings()
 
     public static let tickRange: ClosedRange<Duration> = .milliseconds(100) ... .seconds(10)
@@ -32,10 +33,12 @@ public struct AgentConfig: Sendable, Equatable {
             let tick = control.duration("tick", in: tickRange)
             control.finish()
 
+            let gpu = GPUSettings.read(root.table("gpu"))
             let log = LogSettings.read(root.table("log"))
             guard id != nil else { return nil }
             var config = AgentConfig(node: identity, log: log)
             if let tick { config.tick = tick }
+            config.gpu = gpu
             return config
         }
     }
