@@ -18,6 +18,7 @@ build: deps
 # several tests measure timing (watchdog pings) and must not share the two cores with the others.
 test: deps
 	$(SWIFT) build --build-tests
+	$(SWIFT) build --product greencap-nvml-sim
 	$(SWIFT) test --skip-build --no-parallel
 
 demo: build

@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "greencap-collector", targets: ["greencap-collector"]),
         .executable(name: "greencap", targets: ["greencap"]),
         // libgreencap-nvml-sim.so: stands in for libnvidia-ml.so.1 in tests and the demo.
+        .library(name: "greencap-nvml-sim", type: .dynamic, targets: ["NVMLSimulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -53,6 +54,14 @@ let package = Package(
             name: "GPU",
             dependencies: ["CNVML", "GreencapCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
+        ),
+
+        // An NVML look-alike with a physical model of H100 SXM boards and fault injection (see docs/nvml-simulator.md).
+        .target(
+            name: "NVMLSimulator",
+            dependencies: ["CNVML"],
+            cSettings: [.define("GREENCAP_NVML_PROTOTYPES"), .unsafeFlags(["-Wall", "-Wextra", "-Werror"])],
+            linkerSettings: [.linkedLibrary("m"), .linkedLibrary("pthread")]
         ),
 
         // Renewable feed records, replay of recorded KPX hours, green score.
@@ -119,6 +128,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "GPUTests",
+            dependencies: [
+                "GPU", "CNVML", "GreencapCore", "GreencapTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "GridTests", dependencies: ["Grid", "GreencapCore", "GreencapTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CollectorTests", dependencies: ["Collector", "Grid", "GreencapConfig", "GreencapTestSupport"],

@@ -14,6 +14,11 @@ public struct NVMLLibraryLocation: Sendable, Hashable, CustomStringConvertible {
     public var path: String
     public var source: Source
 
+    public init(path: String, source: Source) {
+        self.path = path
+        self.source = source
+    }
+
     /// First of: the command-line flag, `GREENCAP_NVML_LIBRARY`, the config file's `[gpu] nvml_library`,
     /// the driver's soname.
     public static func resolve(flag: String?, environment: [String: String], configured: String?) -> NVMLLibraryLocation {

@@ -111,6 +111,12 @@ struct DemoFleet {
         environment["WATCHDOG_USEC"] = "\(watchdogTimeout.components.seconds * 1_000_000)"
         environment.removeValue(forKey: "WATCHDOG_PID")
         environment.removeValue(forKey: "JOURNAL_STREAM")
+        environment.removeValue(forKey: "GREENCAP_NVML_LIBRARY")
+        environment.removeValue(forKey: "GREENCAP_NVML_SIM_SCENARIO")
+        if let position = nodeNames.firstIndex(of: name) {
+            environment["GREENCAP_NVML_SIM_SEED"] = "\(position + 1)"
+            environment["GREENCAP_NVML_SIM_WORKLOAD"] = Self.workloads[position % Self.workloads.count]
+        }
         return try ChildProcess(
             name: name, executable: executable, arguments: ["--config", config], environment: environment,
             logPath: settings.stateDirectory + "/logs/\(name).log")
@@ -130,7 +136,16 @@ struct DemoFleet {
         }
     }
 
+    /// The NVML simulator, built beside the executables; each agent loads it as it would the driver.
+    var simulatorLibrary: String { DemoFiles.executableDirectory + "/libgreencap-nvml-sim.so" }
+
+    /// Each node runs a different kind of job so the fleet does not draw in lockstep.
+    static let workloads = ["training", "inference", "training", "sine:250:650:40", "idle", "constant:520"]
+
     private func writeConfigs(state: String, gridFile: String, databasePath: String) throws(DemoError) {
+        guard FileManager.default.fileExists(atPath: simulatorLibrary) else {
+            throw .missingFile(what: "the NVML simulator library", tried: [simulatorLibrary])
+        }
         try DemoFiles.write(
             """
             # Written by `greencap demo`.
@@ -163,6 +178,9 @@ struct DemoFleet {
 
                 [control]
                 tick = "1s"
+
+                [gpu]
+                nvml_library = "\(simulatorLibrary)"
 
                 """, to: state + "/config/\(name).toml")
         }

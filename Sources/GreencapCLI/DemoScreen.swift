@@ -30,18 +30,16 @@ struct DemoScreen {
         }
         lines.append("Store      \(hoursStored) grid hours in \(databasePath)")
         lines.append("")
-        lines.append(pad("PROCESS", 12) + pad("STATE", 9) + pad("WATCHDOG", 14) + pad("POWER", 7) + pad("CAP", 6) + "STATUS")
+        lines.append(pad("PROCESS", 12) + pad("STATE", 9) + pad("WATCHDOG", 14) + "STATUS (as the daemon reports it over sd_notify)")
         for row in rows {
             let state = row.record.stopping ? "stopping" : row.record.ready ? "ready" : "starting"
             let watchdog = row.record.watchdogPings == 0 ? "pending" : (row.watchdogOK ? "ok" : "MISSED") + " (\(row.record.watchdogPings))"
-            let isAgent = row.name != "collector"
-            lines.append(
-                pad(row.name, 12) + pad(state, 9) + pad(watchdog, 14) + pad(isAgent ? "—" : "", 7) + pad(isAgent ? "—" : "", 6)
-                    + String(row.record.status.prefix(100)))
+            lines.append(pad(row.name, 12) + pad(state, 9) + pad(watchdog, 14) + String(row.record.status.prefix(110)))
         }
         lines.append("")
-        lines.append("POWER and CAP stay \"—\" until they are measured: GPU (NVML) and PDU/UPS (Modbus) readers and the")
-        lines.append("cap controller are not built yet. Nothing is served over HTTP yet; logs are in \(settings.stateDirectory)/logs/.")
+        lines.append("Each agent reads 8 simulated H100 SXM GPUs through the NVML simulator (libgreencap-nvml-sim.so, loaded")
+        lines.append("like the real driver). Not built yet: PDU/UPS readings (Modbus), the cap controller, the HTTP API.")
+        lines.append("Logs are in \(settings.stateDirectory)/logs/.")
         let body = lines.joined(separator: "\n") + "\n"
         // Home the cursor and clear the screen so the table redraws in place on a terminal.
         return interactive ? "\u{1B}[H\u{1B}[2J" + body : body + "\n"

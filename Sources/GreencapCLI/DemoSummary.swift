@@ -56,6 +56,9 @@ struct DemoSummary {
             lines.append(
                 "  \(pad(child.name, 11)) exit \(child.status) · saw \(seen.isEmpty ? "nothing" : seen.joined(separator: ", ")) · \(child.record.watchdogPings) watchdog pings"
             )
+            if child.name != "collector", let last = child.record.runningStatus.split(separator: ";").dropFirst().first {
+                lines.append("  \(pad("", 11)) last status:\(last)")
+            }
         }
         lines.append("Logs: \(logDirectory)/. Result: \(succeeded ? "all daemons started, ran and stopped cleanly" : "FAILED (see above and the logs)").")
         return lines.joined(separator: "\n")

@@ -10,6 +10,8 @@ struct NotifyRecord: Sendable {
     var ready = false
     var stopping = false
     var status = ""
+    /// The last STATUS sent before STOPPING: what the daemon was doing while it ran.
+    var runningStatus = ""
     var watchdogPings = 0
     var lastWatchdog: ContinuousClock.Instant?
 }
@@ -83,7 +85,10 @@ final class NotifyListener: Sendable {
                     record.watchdogPings += 1
                     record.lastWatchdog = now
                 default:
-                    if line.hasPrefix("STATUS=") { record.status = String(line.dropFirst(7)) }
+                    if line.hasPrefix("STATUS=") {
+                        record.status = String(line.dropFirst(7))
+                        if !record.stopping { record.runningStatus = record.status }
+                    }
                 }
             }
             all[name] = record

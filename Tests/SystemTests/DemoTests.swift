@@ -15,6 +15,8 @@ import Testing
         #expect(result.output.contains("Replayed"))
         #expect(result.output.contains("2023-06-03 10:00"))
         #expect(result.output.contains("demo-n02"))
+        // Each agent read its 8 simulated GPUs through the NVML simulator, loaded like the real driver.
+        #expect(result.output.contains("last status: 8/8 GPUs"), "\(result.output)")
         #expect(result.output.contains("all daemons started, ran and stopped cleanly"))
     }
 }
