@@ -116,3 +116,38 @@ import Testing
         }
     }
 }
+
+@Suite struct GPUSettingsTests {
+    @Test func defaultsAndEveryKey() throws {
+        let defaults = try AgentConfig.load(path: "a.toml", text: "[node]\nid = \"n1\"\n")
+        #expect(defaults.gpu == GPUSettings())
+        #expect(defaults.gpu.writes == .enforce && defaults.gpu.enabled && defaults.gpu.nvmlLibrary == nil)
+        let config = try AgentConfig.load(
+            path: "a.toml",
+            text: """
+                [node]
+                id = "n1"
+                [gpu]
+                enabled = false
+                nvml_library = "/opt/sim/libgreencap-nvml-sim.so"
+                writes = "dry-run"
+                rediscover = "5s"
+                """)
+        #expect(!config.gpu.enabled)
+        #expect(config.gpu.nvmlLibrary == "/opt/sim/libgreencap-nvml-sim.so")
+        #expect(config.gpu.writes == .dryRun)
+        #expect(config.gpu.rediscover == .seconds(5))
+    }
+
+    @Test func badGPUKeysNameTheirLine() {
+        #expect {
+            _ = try AgentConfig.load(
+                path: "a.toml",
+                text: "[node]\nid = \"n1\"\n[gpu]\nwrites = \"sometimes\"\nrediscover = \"1h\"\nnvml_library = \"\"\nbatch = true\n")
+        } throws: { error in
+            let text = (error as? ConfigError)?.issues.map(\.description).joined(separator: "\n") ?? ""
+            return text.contains("a.toml:4: key 'gpu.writes'") && text.contains("a.toml:5: key 'gpu.rediscover'")
+                && text.contains("a.toml:6: key 'gpu.nvml_library'") && text.contains("a.toml:7: key 'gpu.batch': unknown key")
+        }
+    }
+}
