@@ -7,6 +7,8 @@ out=.bench
 mkdir -p "$out"
 swift build -c release --product greencap-agent >/dev/null
 swift build -c release --product greencap-collector >/dev/null
+swift build -c release --product greencap >/dev/null
+swift build -c release --product greencap-nvml-sim >/dev/null
 bin=$(swift build -c release --show-bin-path)
 
 echo "== 1. Config validation, process start to exit: greencap-agent --check-config vs python3 tomllib (peer)"
@@ -15,10 +17,10 @@ hyperfine --warmup 5 --runs 50 --export-json "$out/check-config.json" -N \
   "python3 -c \"import tomllib; tomllib.load(open('Config/agent.example.toml','rb'))\"" | grep -E "Time|±|faster|slower|Benchmark" || true
 
 echo
-echo "== 2. Steady-state memory, idle at 1 Hz: greencap-agent vs prometheus-node-exporter (peer)"
+echo "== 2. Steady-state memory at 1 Hz, reading 8 simulated GPUs: greencap-agent vs prometheus-node-exporter (peer)"
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
-printf '[node]\nid = "bench-n01"\n[control]\ntick = "1s"\n' > "$tmp/agent.toml"
+printf '[node]\nid = "bench-n01"\n[control]\ntick = "1s"\n[gpu]\nnvml_library = "%s"\n' "$bin/libgreencap-nvml-sim.so" > "$tmp/agent.toml"
 "$bin/greencap-agent" --config "$tmp/agent.toml" 2>/dev/null &
 agent=$!
 prometheus-node-exporter --web.listen-address=127.0.0.1:19109 --log.level=error 2>/dev/null &
@@ -32,4 +34,10 @@ agent_rss=$(rss $agent); exporter_rss=$(rss $exporter)
 printf 'greencap-agent            VmRSS %6d KiB   binary %s\n' "$agent_rss" "$(du -h "$bin/greencap-agent" | cut -f1)"
 printf 'prometheus-node-exporter  VmRSS %6d KiB\n' "$exporter_rss"
 python3 -c "print(f'ratio agent/exporter RSS: {$agent_rss/$exporter_rss:.2f}')"
-echo "note: the agent has no GPU or Modbus sources yet; remeasure as they land (target <= 16 MB with 8 GPUs, a PDU and a UPS)."
+echo "note: no Modbus sources yet; remeasure as they land (target <= 16 MB with 8 GPUs, a PDU and a UPS)."
+
+echo
+echo "== 3. NVML binding, one full read of 8 simulated H100s: CPU beyond the library's own calls (target <= 50 us)"
+echo "   peer: the same NVML calls made back to back with nothing decoded ('raw library calls')"
+"$bin/greencap" gpu probe --iterations 5000 --nvml-library "$bin/libgreencap-nvml-sim.so" | sed -n '/^FULL READ/,$p'
+"$bin/greencap" gpu probe --iterations 5000 --json --nvml-library "$bin/libgreencap-nvml-sim.so" > "$out/nvml-probe-sim.json"

@@ -18,7 +18,7 @@ struct GPUReader {
         var reading = GPUReading(identity: slot.identity, limits: slot.fixedLimits)
         let entry = library.entry
         let handle = slot.handle
-        var answered: Set<GPUField> = []
+        var answered = FieldSet()
         var batched = false
 
         if let fieldValues = entry.fieldValues, !slot.batch.isEmpty {
@@ -99,31 +99,35 @@ struct GPUReader {
     /// One `nvmlDeviceGetFieldValues` call; returns whether it answered.
     private func readBatch(
         _ fieldValues: NVMLEntryPoints.DeviceFieldValues, _ slot: inout GPUSlot, _ reading: inout GPUReading,
-        _ answered: inout Set<GPUField>
+        _ answered: inout FieldSet
     ) throws(ReadAbort) -> Bool {
         let ids = slot.batch
-        let outcome: Result<[(UInt32, Result<UInt64, NVMLFailure>)], NVMLFailure> =
-            withUnsafeTemporaryAllocation(of: nvmlFieldValue_t.self, capacity: ids.count) { values in
-                for (position, id) in ids.enumerated() {
-                    var value = nvmlFieldValue_t()
-                    value.fieldId = id
-                    value.scopeId = 0
-                    values.initializeElement(at: position, to: value)
-                }
-                if let failure = library.check(fieldValues(slot.handle, Int32(ids.count), values.baseAddress)) {
-                    return .failure(failure)
-                }
-                return .success(
-                    values.map { value in
-                        if let failure = NVMLFailure(code: value.nvmlReturn) { return (value.fieldId, .failure(failure)) }
-                        guard let number = Self.unsigned(value) else { return (value.fieldId, .failure(.invalidArgument)) }
-                        return (value.fieldId, .success(number))
-                    })
+        var refused: [UInt32] = []
+        // Decoded in place, in the temporary buffer: a full read allocates nothing here.
+        let failure: NVMLFailure? = withUnsafeTemporaryAllocation(of: nvmlFieldValue_t.self, capacity: ids.count) { values in
+            for (position, id) in ids.enumerated() {
+                var value = nvmlFieldValue_t()
+                value.fieldId = id
+                values.initializeElement(at: position, to: value)
             }
-        let entries: [(UInt32, Result<UInt64, NVMLFailure>)]
-        switch outcome {
-        case .success(let values): entries = values
-        case .failure(let failure):
+            if let failure = library.check(fieldValues(slot.handle, Int32(ids.count), values.baseAddress)) { return failure }
+            for value in values {
+                let field = GPUSlot.field(ofFieldID: value.fieldId)
+                if let failure = NVMLFailure(code: value.nvmlReturn) {
+                    if failure.consequence == .gpuLost { return failure }
+                    if failure.consequence == .fieldUnavailable {
+                        refused.append(value.fieldId)
+                        if field == .powerInstant { slot.unavailable[.powerInstant] = failure }
+                    }
+                    continue
+                }
+                guard let number = Self.unsigned(value) else { continue }
+                answered.insert(field)
+                Self.store(number, fieldID: value.fieldId, in: &reading)
+            }
+            return nil
+        }
+        if let failure {
             switch failure.consequence {
             case .gpuLost: throw .gpuLost(function: "nvmlDeviceGetFieldValues", failure: failure)
             case .libraryUnusable: throw .libraryUnusable(function: "nvmlDeviceGetFieldValues", failure: failure)
@@ -135,33 +139,22 @@ struct GPUReader {
                 return false
             }
         }
-        var refused: Set<UInt32> = []
-        for (id, result) in entries {
-            let field = GPUSlot.field(ofFieldID: id)
-            switch result {
-            case .success(let number):
-                answered.insert(field)
-                let power = Milliwatts(Int64(clamping: number))
-                switch Int(id) {
-                case Int(NVML_FI_DEV_POWER_AVERAGE): reading.powerAverage = power
-                case Int(NVML_FI_DEV_POWER_INSTANT): reading.powerInstant = power
-                case Int(NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION): reading.energy = Millijoules(number)
-                case Int(NVML_FI_DEV_POWER_MIN_LIMIT): reading.limits.minimum = power
-                case Int(NVML_FI_DEV_POWER_MAX_LIMIT): reading.limits.maximum = power
-                case Int(NVML_FI_DEV_POWER_DEFAULT_LIMIT): reading.limits.defaultLimit = power
-                case Int(NVML_FI_DEV_POWER_CURRENT_LIMIT): reading.limits.enforced = power
-                default: reading.limits.requested = power
-                }
-            case .failure(let failure):
-                if failure.consequence == .gpuLost { throw .gpuLost(function: "nvmlDeviceGetFieldValues", failure: failure) }
-                if failure.consequence == .fieldUnavailable {
-                    refused.insert(id)
-                    if field == .powerInstant { slot.unavailable[.powerInstant] = failure }
-                }
-            }
-        }
         if !refused.isEmpty { slot.batch.removeAll { refused.contains($0) } }
         return true
+    }
+
+    private static func store(_ number: UInt64, fieldID id: UInt32, in reading: inout GPUReading) {
+        let power = Milliwatts(Int64(clamping: number))
+        switch Int(id) {
+        case Int(NVML_FI_DEV_POWER_AVERAGE): reading.powerAverage = power
+        case Int(NVML_FI_DEV_POWER_INSTANT): reading.powerInstant = power
+        case Int(NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION): reading.energy = Millijoules(number)
+        case Int(NVML_FI_DEV_POWER_MIN_LIMIT): reading.limits.minimum = power
+        case Int(NVML_FI_DEV_POWER_MAX_LIMIT): reading.limits.maximum = power
+        case Int(NVML_FI_DEV_POWER_DEFAULT_LIMIT): reading.limits.defaultLimit = power
+        case Int(NVML_FI_DEV_POWER_CURRENT_LIMIT): reading.limits.enforced = power
+        default: reading.limits.requested = power
+        }
     }
 
     /// A field value as an unsigned number, whatever type the driver chose to report it in.
@@ -189,5 +182,33 @@ struct GPUReader {
         case .transient: slot.transient[field] = failure
         }
         reading.missing[field] = failure
+    }
+}
+
+/// A set of fields as bits: the reader tracks which fields the batch answered on every read, so this
+/// stays off the heap.
+struct FieldSet {
+    private var bits: UInt32 = 0
+
+    mutating func insert(_ field: GPUField) { bits |= Self.bit(field) }
+
+    func contains(_ field: GPUField) -> Bool { bits & Self.bit(field) != 0 }
+
+    private static func bit(_ field: GPUField) -> UInt32 {
+        switch field {
+        case .powerAverage: 1 << 0
+        case .powerInstant: 1 << 1
+        case .energy: 1 << 2
+        case .temperature: 1 << 3
+        case .utilization: 1 << 4
+        case .smClock: 1 << 5
+        case .limitConstraints: 1 << 6
+        case .defaultLimit: 1 << 7
+        case .requestedLimit: 1 << 8
+        case .enforcedLimit: 1 << 9
+        case .clockEvents: 1 << 10
+        case .serial: 1 << 11
+        case .pciBusID: 1 << 12
+        }
     }
 }
