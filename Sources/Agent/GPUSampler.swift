@@ -26,6 +26,7 @@ public struct GPUSampler: Sendable {
         case .unavailable(let reason):
             return "GPUs unread: \(reason)"
         case .reading(let fleet):
+            if let failure = fleet.libraryFailure { return "GPUs unread: NVML stopped working (\(failure)); retrying" }
             let total = fleet.gpus.count + fleet.lost.count
             var text = "\(fleet.gpus.count)/\(total) GPUs \(wholeWatts(fleet.totalPower))"
             let limits = fleet.gpus.compactMap(\.limits.enforced)

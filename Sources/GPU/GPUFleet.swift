@@ -18,7 +18,7 @@ public final class GPUFleet {
     let logger: Logger
     var slots: [GPUSlot] = []
     var lost: [UInt32: LostGPU] = [:]
-    private var libraryFailure: ReadAbort?
+    private var libraryFailure: NVMLCallError?
     private var lastDiscovery: ContinuousClock.Instant?
     private var enumeratedCount: UInt32 = 0
     private let clock = ContinuousClock()
@@ -56,6 +56,9 @@ public final class GPUFleet {
     public func read() -> FleetReading {
         rediscoverIfDue()
         let callsBefore = library.calls
+        if let failure = libraryFailure {
+            return FleetReading(gpus: [], lost: lostGPUs, calls: library.calls - callsBefore, batched: false, libraryFailure: failure)
+        }
         var readings: [GPUReading] = []
         readings.reserveCapacity(slots.count)
         var batched = false
@@ -73,13 +76,14 @@ public final class GPUFleet {
                 switch error {
                 case .gpuLost(let function, let failure):
                     markLost(at: index, function: function, failure: failure)
-                case .libraryUnusable:
-                    markLibraryUnusable(error)
-                    return FleetReading(gpus: [], lost: lostGPUs, calls: library.calls - callsBefore, batched: false)
+                case .libraryUnusable(let function, let failure):
+                    markLibraryUnusable(function: function, failure: failure)
+                    return FleetReading(
+                        gpus: [], lost: lostGPUs, calls: library.calls - callsBefore, batched: false, libraryFailure: libraryFailure)
                 }
             }
         }
-        return FleetReading(gpus: readings, lost: lostGPUs, calls: library.calls - callsBefore, batched: batched)
+        return FleetReading(gpus: readings, lost: lostGPUs, calls: library.calls - callsBefore, batched: batched, libraryFailure: nil)
     }
 
     /// Enumerates again now: lost GPUs that answer come back; NVML is re-initialised if it had failed.
@@ -113,7 +117,7 @@ public final class GPUFleet {
         case .success(let value): count = value
         case .failure(let failure):
             if failure.consequence == .libraryUnusable {
-                markLibraryUnusable(.libraryUnusable(function: "nvmlDeviceGetCount_v2", failure: failure))
+                markLibraryUnusable(function: "nvmlDeviceGetCount_v2", failure: failure)
             } else {
                 logger.error("cannot count GPUs", metadata: ["error": "nvmlDeviceGetCount_v2: \(failure)"])
             }
@@ -173,14 +177,12 @@ public final class GPUFleet {
             metadata: lossMetadata(index: identity.index, uuid: identity.uuid, function: function, failure: failure))
     }
 
-    private func markLibraryUnusable(_ abort: ReadAbort) {
+    private func markLibraryUnusable(function: String, failure: NVMLFailure) {
         guard libraryFailure == nil else { return }
-        libraryFailure = abort
-        if case .libraryUnusable(let function, let failure) = abort {
-            logger.error(
-                "NVML stopped working; every GPU is unread until it initialises again",
-                metadata: ["error": "\(function): \(failure)", "retry_every": "\(rediscoverEvery)"])
-        }
+        libraryFailure = NVMLCallError(function: function, failure: failure)
+        logger.error(
+            "NVML stopped working; every GPU is unread until it initialises again",
+            metadata: ["error": "\(function): \(failure)", "retry_every": "\(rediscoverEvery)"])
     }
 
     private func lossMetadata(index: UInt32, uuid: String?, function: String, failure: NVMLFailure) -> Logger.Metadata {

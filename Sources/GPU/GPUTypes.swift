@@ -140,6 +140,9 @@ public struct FleetReading: Sendable {
     public var calls: Int
     /// True when at least one GPU was read through `nvmlDeviceGetFieldValues`.
     public var batched: Bool
+    /// Set when NVML as a whole stopped working: no GPU was read, and the fleet initialises it again
+    /// every `rediscoverEvery`.
+    public var libraryFailure: NVMLCallError?
 
     public var totalPower: Milliwatts {
         gpus.reduce(Milliwatts(0)) { $0 + ($1.power ?? Milliwatts(0)) }

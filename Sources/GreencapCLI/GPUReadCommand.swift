@@ -39,6 +39,7 @@ struct GPUReadCommand: ParsableCommand {
             print("GPU \(gpu.identity.index) unavailable: " + fields.joined(separator: "; "))
         }
         for gone in reading.lost { print("GPU \(gone.index) \(gone.uuid ?? ""): LOST: \(gone.failure)") }
+        if let failure = reading.libraryFailure { throw CLIError("NVML stopped working during the read: \(failure)") }
     }
 }
 

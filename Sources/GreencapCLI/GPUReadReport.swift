@@ -53,10 +53,12 @@ struct GPUReadReport: Encodable {
     var lost: [Lost]
     var nvmlCalls: Int
     var batched: Bool
+    /// Set when NVML as a whole failed during the read: no GPU was read.
+    var nvmlFailure: String?
 
     enum CodingKeys: String, CodingKey {
         case library, driverVersion = "driver_version", nvmlVersion = "nvml_version", gpus, lost
-        case nvmlCalls = "nvml_calls", batched
+        case nvmlCalls = "nvml_calls", batched, nvmlFailure = "nvml_failure"
     }
 
     init(library: NVMLLibrary, reading: FleetReading) {
@@ -65,6 +67,7 @@ struct GPUReadReport: Encodable {
         nvmlVersion = library.nvmlVersion
         nvmlCalls = reading.calls
         batched = reading.batched
+        nvmlFailure = reading.libraryFailure.map { "\($0)" }
         lost = reading.lost.map { Lost(index: $0.index, uuid: $0.uuid, error: "\($0.failure)") }
         gpus = reading.gpus.map { gpu in
             GPU(

@@ -385,6 +385,18 @@ static bool set_state_key(sim_scenario *s, slice key, slice value, char *message
         list_choices(options, sizeof options, feature_names, COUNT(feature_names));
         return fail(message, size, key, "expected a comma list from %s, or nothing", options);
     }
+    if (equals(key, "failing")) {
+        if (parse_feature_list(value, &s->failing)) return true;
+        char options[160];
+        list_choices(options, sizeof options, feature_names, COUNT(feature_names));
+        return fail(message, size, key, "expected a comma list from %s, or nothing", options);
+    }
+    if (equals(key, "fail_code")) {
+        unsigned code = 0;
+        if (!set_uint_key(key, value, 1, 999, &code, message, size)) return false;
+        s->fail_code = (int)code;
+        return true;
+    }
     int index = per_gpu_workload_index(key);
     if (index == -2) return fail(message, size, key, "GPU index must be 0 to %d", SIM_MAX_GPUS - 1);
     if (index >= 0) {
@@ -527,6 +539,7 @@ void sim_scenario_default(sim_scenario *s) {
     s->set_limit = SIM_SET_LIMIT_OK;
     s->serial_no_permission = false;
     s->init = SIM_INIT_OK;
+    s->fail_code = 999; // NVML_ERROR_UNKNOWN: this file stays independent of the NVML header
 }
 
 sim_workload sim_scenario_workload(const sim_scenario *s, unsigned index) {

@@ -69,6 +69,8 @@ typedef struct {
     uint64_t gpu_workload_set;
     uint64_t lost;        // bit N: GPU N has fallen off the bus
     unsigned unsupported; // SIM_FEATURE_* bits
+    unsigned failing;     // SIM_FEATURE_* bits answering fail_code instead of a value
+    int fail_code;        // any nvmlReturn_t value; default NVML_ERROR_UNKNOWN
     bool field_values_present;
     sim_set_limit_mode set_limit;
     bool serial_no_permission;

@@ -174,6 +174,7 @@ static nvmlReturn_t open_device(nvmlDevice_t handle, bool arguments_ok, unsigned
     if (gpu == NULL || !arguments_ok) return NVML_ERROR_INVALID_ARGUMENT;
     if (is_lost(gpu_index(gpu))) return NVML_ERROR_GPU_IS_LOST;
     if (scenario()->unsupported & feature) return NVML_ERROR_NOT_SUPPORTED;
+    if (scenario()->failing & feature) return (nvmlReturn_t)scenario()->fail_code;
     advance_gpu(gpu, now_ns);
     *out = gpu;
     return NVML_SUCCESS;
@@ -469,8 +470,9 @@ nvmlReturn_t nvmlDeviceSetPowerManagementLimit(nvmlDevice_t device, unsigned int
 
 // ---- field values ----
 
-// One field's value, or false when the id is not one this GPU answers (unknown, or disabled by the scenario).
-static bool read_field(const struct nvmlDevice_st *gpu, unsigned id, nvmlFieldValue_t *v) {
+// One field's value and its per-field result: NOT_SUPPORTED for an unknown id or one the scenario disables,
+// the scenario's fail_code for one it makes fail.
+static nvmlReturn_t read_field(const struct nvmlDevice_st *gpu, unsigned id, nvmlFieldValue_t *v) {
     const sim_scenario *s = scenario();
     unsigned feature;
     v->valueType = NVML_VALUE_TYPE_UNSIGNED_INT;
@@ -509,9 +511,11 @@ static bool read_field(const struct nvmlDevice_st *gpu, unsigned id, nvmlFieldVa
         v->value.uiVal = gpu->requested_limit_mw;
         break;
     default:
-        return false;
+        return NVML_ERROR_NOT_SUPPORTED;
     }
-    return (s->unsupported & feature) == 0;
+    if (s->unsupported & feature) return NVML_ERROR_NOT_SUPPORTED;
+    if (s->failing & feature) return (nvmlReturn_t)s->fail_code;
+    return NVML_SUCCESS;
 }
 
 nvmlReturn_t nvmlDeviceGetFieldValues(nvmlDevice_t device, int valuesCount, nvmlFieldValue_t *values) {
@@ -528,7 +532,7 @@ nvmlReturn_t nvmlDeviceGetFieldValues(nvmlDevice_t device, int valuesCount, nvml
         v->timestamp = timestamp_us;
         v->latencyUsec = 0;
         memset(&v->value, 0, sizeof v->value);
-        v->nvmlReturn = read_field(gpu, v->fieldId, v) ? NVML_SUCCESS : NVML_ERROR_NOT_SUPPORTED;
+        v->nvmlReturn = read_field(gpu, v->fieldId, v);
     }
     return call_end(NVML_SUCCESS);
 }
