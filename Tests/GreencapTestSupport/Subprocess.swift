@@ -6,6 +6,8 @@ public final class Subprocess: @unchecked Sendable {
     private let output = Pipe()
     private let lock = NSLock()
     private var captured = Data()
+    private var drained = false
+    private let endOfOutput = DispatchSemaphore(value: 0)
 
     public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], workingDirectory: String? = nil) throws {
         process.executableURL = URL(fileURLWithPath: executable)
@@ -20,10 +22,15 @@ public final class Subprocess: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
-        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let chunk = handle.availableData
-            guard let self else { return }
-            self.lock.withLock { self.captured.append(chunk) }
+        // One blocking reader to end of file keeps the bytes in order and lets wait() know all has arrived.
+        let reader = output.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            while true {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                lock.withLock { captured.append(chunk) }
+            }
+            endOfOutput.signal()
         }
         try process.run()
     }
@@ -53,9 +60,20 @@ public final class Subprocess: @unchecked Sendable {
             process.waitUntilExit()
         }
         process.waitUntilExit()
-        usleep(50_000)  // let the last output arrive
+        collectRemainingOutput()
         let status = process.terminationStatus
         return process.terminationReason == .uncaughtSignal ? 128 + status : status
+    }
+
+    /// Waits until the reader saw end of file (the child and anything that inherited its output closed it),
+    /// so a large output written just before exit is never cut short.
+    private func collectRemainingOutput() {
+        lock.withLock {
+            guard !drained else { return }
+            drained = true
+        }
+        try? output.fileHandleForWriting.close()
+        _ = endOfOutput.wait(timeout: .now() + 5)
     }
 
     public var text: String { lock.withLock { String(decoding: captured, as: UTF8.self) } }
