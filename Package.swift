@@ -138,6 +138,6 @@ let package = Package(
         .testTarget(
             name: "CollectorTests", dependencies: ["Collector", "Grid", "GreencapConfig", "GreencapTestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "SystemTests", dependencies: ["GreencapConfig", "GreencapTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SystemTests", dependencies: ["GreencapConfig", "GreencapCore", "GreencapTestSupport"], swiftSettings: strict),
     ]
 )
