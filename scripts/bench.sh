@@ -41,3 +41,12 @@ echo "== 3. NVML binding, one full read of 8 simulated H100s: CPU beyond the lib
 echo "   peer: the same NVML calls made back to back with nothing decoded ('raw library calls')"
 "$bin/greencap" gpu probe --iterations 5000 --nvml-library "$bin/libgreencap-nvml-sim.so" | sed -n '/^FULL READ/,$p'
 "$bin/greencap" gpu probe --iterations 5000 --json --nvml-library "$bin/libgreencap-nvml-sim.so" > "$out/nvml-probe-sim.json"
+
+echo
+echo "== 4. Import one KPX regional release (37,536 rows, CP949), process start to exit (target <= 0.3 s)"
+echo "   peer: Python's csv module decoding the same file and keeping the 전라남도 rows"
+raw=Data/grid/raw/kpx_regional/kpx_regional_solar_wind_hourly_2023-03_2023-05.cp949.csv
+hyperfine --warmup 2 --runs 20 -N --export-json "$out/grid-import.json" \
+  "$bin/greencap grid import $raw --region KR-46" \
+  "python3 -c \"import csv; rows=[r for r in csv.reader(open('$raw', encoding='cp949')) if r[2]=='전라남도']; print(len(rows))\"" \
+  2>/dev/null | grep -E "Time|±|faster|slower|Benchmark" || true
