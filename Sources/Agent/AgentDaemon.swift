@@ -1,4 +1,5 @@
 import Daemon
+import GPU
 import GreencapConfig
 import GreencapCore
 import ServiceLifecycle
@@ -26,7 +27,10 @@ public enum AgentDaemon {
                 var gpuLogger = context.logger
                 gpuLogger[metadataKey: "source"] = "nvml"
                 let gpus = settings.gpu.enabled
-                    ? GPUSampler(settings: settings.gpu, environment: currentEnvironment(), logger: gpuLogger) : nil
+                    ? GPUSampler(
+                        settings: settings.gpu,
+                        environmentValue: getenv(NVMLLibraryLocation.environmentVariable).map { String(cString: $0) },
+                        logger: gpuLogger) : nil
                 return [
                     AgentLoop(
                         config: context.config, heartbeat: context.heartbeat, notifier: context.notifier,
@@ -37,16 +41,3 @@ public enum AgentDaemon {
     }
 }
 
-/// The process environment, without Foundation (the agent keeps its footprint small).
-func currentEnvironment() -> [String: String] {
-    var result: [String: String] = [:]
-    var cursor = environ
-    while let entry = cursor.pointee {
-        let text = String(cString: entry)
-        if let equals = text.firstIndex(of: "=") {
-            result[String(text[..<equals])] = String(text[text.index(after: equals)...])
-        }
-        cursor += 1
-    }
-    return result
-}

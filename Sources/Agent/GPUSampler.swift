@@ -10,8 +10,9 @@ import Logging
 public struct GPUSampler: Sendable {
     public let service: GPUService
 
-    public init(settings: GPUSettings, environment: [String: String], logger: Logger) {
-        let location = NVMLLibraryLocation.resolve(flag: nil, environment: environment, configured: settings.nvmlLibrary)
+    /// `environmentValue`: the value of `GREENCAP_NVML_LIBRARY`, if set.
+    public init(settings: GPUSettings, environmentValue: String?, logger: Logger) {
+        let location = NVMLLibraryLocation.resolve(flag: nil, environmentValue: environmentValue, configured: settings.nvmlLibrary)
         logger.info("GPU library chosen", metadata: ["library": "\(location)", "writes": "\(settings.writes.rawValue)"])
         service = GPUService(location: location, writeMode: settings.writes, rediscoverEvery: settings.rediscover, logger: logger)
     }
@@ -28,19 +29,15 @@ public struct GPUSampler: Sendable {
         case .reading(let fleet):
             if let failure = fleet.libraryFailure { return "GPUs unread: NVML stopped working (\(failure)); retrying" }
             let total = fleet.gpus.count + fleet.lost.count
-            var text = "\(fleet.gpus.count)/\(total) GPUs \(wholeWatts(fleet.totalPower))"
+            var text = "\(fleet.gpus.count)/\(total) GPUs \(fleet.totalPower.wholeWattsText)"
             let limits = fleet.gpus.compactMap(\.limits.enforced)
             if limits.count == fleet.gpus.count, !limits.isEmpty {
-                text += " (limit \(wholeWatts(limits.reduce(Milliwatts(0), +))))"
+                text += " (limit \(limits.reduce(Milliwatts(0), +).wholeWattsText))"
             }
             if !fleet.lost.isEmpty {
                 text += "; lost: " + fleet.lost.map { "GPU \($0.index)" }.joined(separator: ", ")
             }
             return text
         }
-    }
-
-    static func wholeWatts(_ power: Milliwatts) -> String {
-        "\((power.value + 500) / 1000) W"
     }
 }

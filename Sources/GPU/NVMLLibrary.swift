@@ -76,17 +76,20 @@ public final class NVMLLibrary {
     }
 
     func string(_ function: NVMLEntryPoints.DeviceString, _ device: nvmlDevice_t, capacity: Int) -> Result<String, NVMLFailure> {
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity + 1) { buffer in
-            buffer.initialize(repeating: 0)
-            if let failure = check(function(device, buffer.baseAddress, UInt32(capacity))) { return .failure(failure) }
-            return .success(Self.decode(buffer))
-        }
+        readString(capacity: capacity) { function(device, $0, $1) }
     }
 
     func systemString(_ function: NVMLEntryPoints.SystemString, capacity: Int) -> Result<String, NVMLFailure> {
+        readString(capacity: capacity) { function($0, $1) }
+    }
+
+    /// Hands NVML a zeroed buffer of `capacity` bytes (one spare byte stays NUL) and decodes what it wrote.
+    private func readString(
+        capacity: Int, _ call: (UnsafeMutablePointer<CChar>?, UInt32) -> nvmlReturn_t
+    ) -> Result<String, NVMLFailure> {
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity + 1) { buffer in
             buffer.initialize(repeating: 0)
-            if let failure = check(function(buffer.baseAddress, UInt32(capacity))) { return .failure(failure) }
+            if let failure = check(call(buffer.baseAddress, UInt32(capacity))) { return .failure(failure) }
             return .success(Self.decode(buffer))
         }
     }

@@ -21,9 +21,10 @@ public struct NVMLLibraryLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// First of: the command-line flag, `GREENCAP_NVML_LIBRARY`, the config file's `[gpu] nvml_library`,
     /// the driver's soname.
-    public static func resolve(flag: String?, environment: [String: String], configured: String?) -> NVMLLibraryLocation {
+    /// `environmentValue` is the value of `GREENCAP_NVML_LIBRARY`, if set.
+    public static func resolve(flag: String?, environmentValue: String?, configured: String?) -> NVMLLibraryLocation {
         if let flag, !flag.isEmpty { return NVMLLibraryLocation(path: flag, source: .commandLine) }
-        if let value = environment[environmentVariable], !value.isEmpty {
+        if let value = environmentValue, !value.isEmpty {
             return NVMLLibraryLocation(path: value, source: .environment)
         }
         if let configured, !configured.isEmpty { return NVMLLibraryLocation(path: configured, source: .configuration) }

@@ -90,16 +90,7 @@ public struct NVMLProbe {
             let first = call()
             let result = NVMLFailure(code: first).map { "\($0)" } ?? "ok"
             var timing: TimingSummary?
-            if timed, NVMLFailure(code: first) == nil {
-                var samples: [UInt64] = []
-                samples.reserveCapacity(iterations)
-                for _ in 0..<iterations {
-                    let start = CPUClock.wallNanoseconds()
-                    _ = call()
-                    samples.append(CPUClock.wallNanoseconds() - start)
-                }
-                timing = TimingSummary(samples)
-            }
+            if timed, NVMLFailure(code: first) == nil { timing = time(call) }
             reports.append(CallReport(function: function, gpu: slot.identity.index, result: result, timing: timing))
         }
         func absent(_ function: String) {
@@ -142,15 +133,7 @@ public struct NVMLProbe {
             var report = CallReport(
                 function: "nvmlDeviceGetFieldValues[\(id) \(GPUSlot.field(ofFieldID: id).rawValue)]", gpu: slot.identity.index,
                 result: failure.map { "\($0)" } ?? "ok", timing: nil)
-            if timed, failure == nil {
-                var samples: [UInt64] = []
-                for _ in 0..<iterations {
-                    let start = CPUClock.wallNanoseconds()
-                    _ = fieldValues(device, 1, &value)
-                    samples.append(CPUClock.wallNanoseconds() - start)
-                }
-                report.timing = TimingSummary(samples)
-            }
+            if timed, failure == nil { report.timing = time { fieldValues(device, 1, &value) } }
             reports.append(report)
         }
         var batch = GPUSlot.batchFields.map { id -> nvmlFieldValue_t in
@@ -160,6 +143,18 @@ public struct NVMLProbe {
         }
         probe("nvmlDeviceGetFieldValues[all \(batch.count)]") { fieldValues(device, Int32(batch.count), &batch) }
         return reports
+    }
+
+    /// Wall time of `iterations` calls, one sample each.
+    private func time(_ call: () -> nvmlReturn_t) -> TimingSummary {
+        var samples: [UInt64] = []
+        samples.reserveCapacity(iterations)
+        for _ in 0..<iterations {
+            let start = CPUClock.wallNanoseconds()
+            _ = call()
+            samples.append(CPUClock.wallNanoseconds() - start)
+        }
+        return TimingSummary(samples)
     }
 
     // MARK: - Whole-fleet reads

@@ -23,7 +23,7 @@ struct DemoScreen {
             let wind = hour.windMW.map { "\(thousands($0)) MW" } ?? "not published"
             lines.append("Simulated  \(Timestamp.format(hour.startUTC)) KST (hour starting)")
             lines.append(
-                "Jeonnam    solar \(thousands(hour.solarMW)) MW · wind \(wind) · green score \(fixed2(hour.greenScore)) \(bar(hour.greenScore))"
+                "Jeonnam    solar \(thousands(hour.solarMW)) MW · wind \(wind) · green score \(fixed(hour.greenScore, 2)) \(bar(hour.greenScore))"
             )
         } else {
             lines.append("Simulated  (no grid hour recorded yet)")
@@ -61,12 +61,6 @@ func thousands(_ value: Double) -> String {
         end = start
     }
     return (whole < 0 ? "-" : "") + groups.joined(separator: ",")
-}
-
-func fixed2(_ value: Double) -> String {
-    let hundredths = Int((value * 100).rounded())
-    let fraction = hundredths % 100
-    return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
 }
 
 func bar(_ score: Double, width: Int = 10) -> String {

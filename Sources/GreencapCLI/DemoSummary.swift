@@ -45,7 +45,7 @@ struct DemoSummary {
             if let peak = hours.max(by: { $0.greenScore < $1.greenScore }) {
                 let wind = peak.windMW.map { "\(thousands($0)) MW" } ?? "not published"
                 lines.append(
-                    "Green score: mean \(fixed2(mean)); \(green) of \(hours.count) hours at or above \(fixed2(Self.greenThreshold)); peak \(fixed2(peak.greenScore)) at \(Timestamp.format(peak.startUTC)) KST (solar \(thousands(peak.solarMW)) MW, wind \(wind))."
+                    "Green score: mean \(fixed(mean, 2)); \(green) of \(hours.count) hours at or above \(fixed(Self.greenThreshold, 2)); peak \(fixed(peak.greenScore, 2)) at \(Timestamp.format(peak.startUTC)) KST (solar \(thousands(peak.solarMW)) MW, wind \(wind))."
                 )
             }
         } else {

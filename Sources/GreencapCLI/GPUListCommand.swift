@@ -40,6 +40,6 @@ struct GPUListReport: Encodable {
         self.library = library.path
         driverVersion = library.driverVersion
         gpus = reading.gpus.map(\.identity)
-        lost = reading.lost.map { GPUReadReport.Lost(index: $0.index, uuid: $0.uuid, error: "\($0.failure)") }
+        lost = reading.lost.map(GPUReadReport.Lost.init)
     }
 }

@@ -27,7 +27,9 @@ struct GPUOptions: ParsableArguments {
                 throw CLIError("cannot use \(configPath) for [gpu] nvml_library:\n\(problems)")
             }
         }
-        return NVMLLibraryLocation.resolve(flag: nvmlLibrary, environment: ProcessInfo.processInfo.environment, configured: configured)
+        return NVMLLibraryLocation.resolve(
+            flag: nvmlLibrary, environmentValue: ProcessInfo.processInfo.environment[NVMLLibraryLocation.environmentVariable],
+            configured: configured)
     }
 
     /// NVML opened and enumerated, read-only: these commands never change a GPU setting.

@@ -45,7 +45,7 @@ struct GPUReadCommand: ParsableCommand {
 
 func watts(_ power: Milliwatts?, decimals: Int = 0) -> String {
     guard let power else { return "—" }
-    return decimals == 0 ? "\((power.value + 500) / 1000) W" : "\(fixed(power.watts, decimals)) W"
+    return decimals == 0 ? power.wholeWattsText : "\(fixed(power.watts, decimals)) W"
 }
 
 func fixed(_ value: Double, _ decimals: Int) -> String {

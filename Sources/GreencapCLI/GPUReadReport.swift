@@ -44,6 +44,12 @@ struct GPUReadReport: Encodable {
         var index: UInt32
         var uuid: String?
         var error: String
+
+        init(_ gpu: LostGPU) {
+            index = gpu.index
+            uuid = gpu.uuid
+            error = "\(gpu.failure)"
+        }
     }
 
     var library: String
@@ -68,7 +74,7 @@ struct GPUReadReport: Encodable {
         nvmlCalls = reading.calls
         batched = reading.batched
         nvmlFailure = reading.libraryFailure.map { "\($0)" }
-        lost = reading.lost.map { Lost(index: $0.index, uuid: $0.uuid, error: "\($0.failure)") }
+        lost = reading.lost.map(Lost.init)
         gpus = reading.gpus.map { gpu in
             GPU(
                 index: gpu.identity.index, uuid: gpu.identity.uuid, name: gpu.identity.name, pciBusID: gpu.identity.pciBusID,

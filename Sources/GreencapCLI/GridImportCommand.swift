@@ -51,7 +51,7 @@ struct GridImportCommand: ParsableCommand {
         case .csv:
             var out = "start_utc,solar_mw,wind_mw,demand_mw,curtailment\n"
             for record in records {
-                out += "\(utc(record.startUTC)),\(String(format: "%.6f", record.solarMW)),"
+                out += "\(Timestamp.formatRFC3339(record.startUTC)),\(String(format: "%.6f", record.solarMW)),"
                 out += "\(record.windMW.map { String(format: "%.6f", $0) } ?? ""),,unknown\n"
             }
             FileHandle.standardOutput.write(Data(out.utf8))
@@ -63,11 +63,8 @@ struct GridImportCommand: ParsableCommand {
                 var demand_mw: Double?
                 var curtailment: String
             }
-            try printJSON(records.map { Row(start_utc: utc($0.startUTC), solar_mw: $0.solarMW, wind_mw: $0.windMW, demand_mw: nil, curtailment: "unknown") })
+            try printJSON(records.map { Row(start_utc: Timestamp.formatRFC3339($0.startUTC), solar_mw: $0.solarMW, wind_mw: $0.windMW, demand_mw: nil, curtailment: "unknown") })
         }
     }
 
-    private func utc(_ seconds: Int64) -> String {
-        Timestamp.format(seconds, offsetSeconds: 0).replacingOccurrences(of: " ", with: "T") + ":00Z"
-    }
 }

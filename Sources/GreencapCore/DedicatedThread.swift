@@ -49,21 +49,15 @@ public final class DedicatedThread: @unchecked Sendable {
         _ body: @escaping @Sendable () throws(Failure) -> Value
     ) async throws(Failure) -> Value {
         let result: Result<Value, Failure> = await withCheckedContinuation { continuation in
-            let accepted = submit {
+            let job: @Sendable () -> Void = {
                 do throws(Failure) {
                     continuation.resume(returning: .success(try body()))
                 } catch {
                     continuation.resume(returning: .failure(error))
                 }
             }
-            if !accepted {
-                // The thread is gone (stopped, or could not start): run here rather than hang the caller.
-                do throws(Failure) {
-                    continuation.resume(returning: .success(try body()))
-                } catch {
-                    continuation.resume(returning: .failure(error))
-                }
-            }
+            // The thread is gone (stopped, or could not start): run here rather than hang the caller.
+            if !submit(job) { job() }
         }
         return try result.get()
     }

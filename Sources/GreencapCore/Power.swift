@@ -20,4 +20,7 @@ public struct Milliwatts: Sendable, Hashable, Comparable, CustomStringConvertibl
     public static func + (lhs: Milliwatts, rhs: Milliwatts) -> Milliwatts { Milliwatts(lhs.value + rhs.value) }
 
     public var description: String { "\(value) mW" }
+
+    /// Rounded to whole watts with the unit, for status lines and tables: "5518 W".
+    public var wholeWattsText: String { "\((value + 500) / 1000) W" }
 }

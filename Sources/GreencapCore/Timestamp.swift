@@ -57,6 +57,24 @@ public enum Timestamp {
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay % 3600 / 60, 2))"
     }
 
+    /// RFC 3339 at whole seconds in the given fixed offset: `2023-02-28T15:00:00Z` at offset 0,
+    /// `2023-03-01T00:00:00+09:00` at KST.
+    public static func formatRFC3339(_ unixSeconds: Int64, offsetSeconds: Int64 = 0) -> String {
+        let local = unixSeconds + offsetSeconds
+        let days = floorDiv(local, 86400)
+        let secondOfDay = local - days * 86400
+        let (year, month, day) = civilFromDays(days)
+        let zone: String
+        if offsetSeconds == 0 {
+            zone = "Z"
+        } else {
+            let minutes = abs(offsetSeconds) / 60
+            zone = (offsetSeconds < 0 ? "-" : "+") + "\(pad(minutes / 60, 2)):\(pad(minutes % 60, 2))"
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
+            + "\(pad(secondOfDay % 3600 / 60, 2)):\(pad(secondOfDay % 60, 2))\(zone)"
+    }
+
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
     public static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year

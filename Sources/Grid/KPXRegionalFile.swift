@@ -27,17 +27,12 @@ public enum KPXRegionalFile {
         let solar = position { if case .solar = $0 { true } else { false } }
         let wind = position { if case .wind = $0 { true } else { false } }
         let generation = position { if case .generation = $0 { true } else { false } }
-        let layout: String
-        if date != nil, hour != nil, place != nil, solar != nil || wind != nil {
-            layout = "wide"
-        } else if date != nil, hour != nil, place != nil, fuel != nil, generation != nil {
-            layout = "long"
-        } else {
+        guard let date, let hour, let place, solar != nil || wind != nil || (fuel != nil && generation != nil) else {
             throw FeedFileError(
                 file: file, line: 1, field: "-",
                 problem: "unknown KPX regional layout: header '\(headerLine)'; expected a trade date, a trade hour, a region, and either solar and wind columns or a fuel column with a generation column")
         }
-        guard let date, let hour, let place else { throw FeedFileError(file: file, line: 1, field: "-", problem: "unreachable") }
+        let layout = solar != nil || wind != nil ? "wide" : "long"
 
         var solarByStart: [Int64: (value: Double, line: Int)] = [:]
         var windByStart: [Int64: (value: Double, line: Int)] = [:]

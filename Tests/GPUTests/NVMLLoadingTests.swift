@@ -85,10 +85,10 @@ struct NVMLLoadingTests {
 
     @Test("library choice: flag, then environment, then config, then the driver's soname")
     func libraryLocation() {
-        let environment = ["GREENCAP_NVML_LIBRARY": "/env/lib.so"]
-        #expect(NVMLLibraryLocation.resolve(flag: "/flag.so", environment: environment, configured: "/c.so").source == .commandLine)
-        #expect(NVMLLibraryLocation.resolve(flag: nil, environment: environment, configured: "/c.so").path == "/env/lib.so")
-        #expect(NVMLLibraryLocation.resolve(flag: nil, environment: [:], configured: "/c.so").source == .configuration)
-        #expect(NVMLLibraryLocation.resolve(flag: nil, environment: [:], configured: nil).path == "libnvidia-ml.so.1")
+        let environment = "/env/lib.so"
+        #expect(NVMLLibraryLocation.resolve(flag: "/flag.so", environmentValue: environment, configured: "/c.so").source == .commandLine)
+        #expect(NVMLLibraryLocation.resolve(flag: nil, environmentValue: environment, configured: "/c.so").path == "/env/lib.so")
+        #expect(NVMLLibraryLocation.resolve(flag: nil, environmentValue: nil, configured: "/c.so").source == .configuration)
+        #expect(NVMLLibraryLocation.resolve(flag: nil, environmentValue: nil, configured: nil).path == "libnvidia-ml.so.1")
     }
 }

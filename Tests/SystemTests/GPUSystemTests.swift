@@ -143,7 +143,7 @@ import Testing
             for line in result.output.split(separator: "\n") where line.hasPrefix("20") {
                 let fields = line.split(separator: ",", omittingEmptySubsequences: false)
                 let utc = try #require(Timestamp.parseRFC3339(String(fields[0])))
-                let kst = Timestamp.format(utc).replacingOccurrences(of: " ", with: "T") + ":00+09:00"
+                let kst = Timestamp.formatRFC3339(utc, offsetSeconds: Timestamp.kstOffsetSeconds)
                 let reference = try #require(expected[kst], "\(kst) missing from the normalized file")
                 #expect(Double(fields[1]) == Double(reference.0), "solar at \(kst)")
                 #expect(fields[2].isEmpty == reference.1.isEmpty)
