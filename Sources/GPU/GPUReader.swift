@@ -123,6 +123,7 @@ struct GPUReader {
                 }
                 guard let number = Self.unsigned(value) else { continue }
                 answered.insert(field)
+                slot.transient[field] = nil
                 Self.store(number, fieldID: value.fieldId, in: &reading)
             }
             return nil
