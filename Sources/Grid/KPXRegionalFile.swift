@@ -38,13 +38,23 @@ public enum KPXRegionalFile {
         var windByStart: [Int64: (value: Double, line: Int)] = [:]
         var warnings: [String] = []
         var negative = 0
+        // A release repeats ~20 region names tens of thousands of times: resolve each name once.
+        var regionOfName: [Substring: String?] = [:]
         for (offset, line) in lines.enumerated().dropFirst() where !line.isEmpty {
             let number = offset + 1
             let fields = CSVFields.split(line)
             guard fields.count == header.count else {
                 throw FeedFileError(file: file, line: number, field: "-", problem: "expected \(header.count) fields, found \(fields.count) (a truncated or damaged row)")
             }
-            guard KPXRegion.code(fields[place]) == region else { continue }
+            let name = fields[place]
+            let code: String?
+            if let known = regionOfName[name] {
+                code = known
+            } else {
+                code = KPXRegion.code(name)
+                regionOfName[name] = code
+            }
+            guard code == region else { continue }
             let start = try hourStart(date: fields[date], hour: fields[hour], file: file, line: number, headers: (header[date], header[hour]))
             func store(_ column: Int, into table: inout [Int64: (value: Double, line: Int)], unit: Double) throws(FeedFileError) {
                 guard let value = try KPXNumber.parse(fields[column], file: file, line: number, field: String(header[column])) else { return }
