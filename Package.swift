@@ -64,6 +64,27 @@ let package = Package(
             linkerSettings: [.linkedLibrary("m"), .linkedLibrary("pthread")]
         ),
 
+        // libmodbus (Debian: libmodbus-dev) and libudev (libudev-dev), found through pkg-config.
+        .systemLibrary(name: "CModbus", pkgConfig: "libmodbus", providers: [.apt(["libmodbus-dev"])]),
+        .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+
+        // PDU, UPS and meter readings over Modbus TCP/RTU: device profiles as data, our own decoding, a poller
+        // with one thread per bus, and the simulator's register server.
+        .target(
+            name: "Modbus",
+            dependencies: [
+                "CModbus", "GreencapCore", "GreencapConfig", "TOML", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Serial adapters through libudev: enumeration with stable attributes, and a hot-plug monitor.
+        .target(
+            name: "SerialPorts",
+            dependencies: ["CUdev", "GreencapCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+
         // Renewable feed records, replay of recorded KPX hours, green score.
         .target(name: "Grid", dependencies: ["GreencapCore"], swiftSettings: strict),
 
@@ -94,7 +115,7 @@ let package = Package(
         .target(
             name: "GreencapCLI",
             dependencies: [
-                "GreencapConfig", "GreencapCore", "Grid", "Daemon", "Collector", "GPU",
+                "GreencapConfig", "GreencapCore", "Grid", "Daemon", "Collector", "GPU", "Modbus", "SerialPorts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -133,6 +154,16 @@ let package = Package(
             dependencies: [
                 "GPU", "CNVML", "GreencapCore", "GreencapTestSupport", .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ModbusTests",
+            dependencies: [
+                "Modbus", "CModbus", "GreencapCore", "GreencapTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SerialPortsTests",
+            dependencies: ["SerialPorts", "GreencapTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(name: "GridTests", dependencies: ["Grid", "GreencapCore", "GreencapTestSupport"], swiftSettings: strict),
         .testTarget(

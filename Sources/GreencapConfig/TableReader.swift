@@ -2,34 +2,40 @@ import GreencapCore
 import TOML
 
 /// Collects issues while a configuration is read, so one pass reports every mistake in the file.
-final class Diagnostics {
-    let file: String
-    private(set) var issues: [ConfigIssue] = []
+package final class Diagnostics {
+    package let file: String
+    package private(set) var issues: [ConfigIssue] = []
 
-    init(file: String) { self.file = file }
+    package init(file: String) { self.file = file }
 
-    func report(line: Int?, key: String, _ problem: String) {
+    package func report(line: Int?, key: String, _ problem: String) {
         issues.append(ConfigIssue(file: file, line: line, key: key, problem: problem))
     }
 }
 
 /// Reads typed values out of one TOML table and remembers which keys were used; `finish()` reports the
 /// rest as unknown, because a misspelt key silently ignored is a cap silently not applied.
-final class TableReader {
-    let table: TOMLTable
-    let path: String
-    let line: Int?
-    let diagnostics: Diagnostics
+package final class TableReader {
+    package let table: TOMLTable
+    package let path: String
+    package let line: Int?
+    package let diagnostics: Diagnostics
     private var known: [String] = []
 
-    init(table: TOMLTable, path: String, line: Int?, diagnostics: Diagnostics) {
+    package init(table: TOMLTable, path: String, line: Int?, diagnostics: Diagnostics) {
         self.table = table
         self.path = path
         self.line = line
         self.diagnostics = diagnostics
     }
 
-    func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    package func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// Marks `key` as known and returns its raw entry, for readers of shapes this file does not know.
+    package func entry(_ key: String) -> TOMLTable.Entry? { lookup(key) }
+
+    /// Reports that `entry` holds the wrong kind of value.
+    package func wrongType(_ entry: TOMLTable.Entry, expected: String) { mismatch(entry, expected) }
 
     /// Marks `key` as known and returns its entry, if present.
     private func lookup(_ key: String) -> TOMLTable.Entry? {
@@ -43,18 +49,18 @@ final class TableReader {
             "expected \(expected), found \(entry.value.typeName) \(render(entry.value))")
     }
 
-    func missing(_ key: String, _ expected: String) {
+    package func missing(_ key: String, _ expected: String) {
         diagnostics.report(
             line: line, key: keyPath(key), "required key is missing; expected \(expected)")
     }
 
-    func invalid(_ key: String, _ problem: String) {
+    package func invalid(_ key: String, _ problem: String) {
         diagnostics.report(line: table.entry(key)?.value.line ?? line, key: keyPath(key), problem)
     }
 
     // MARK: Typed reads
 
-    func string(_ key: String, expected: String = "a string") -> String? {
+    package func string(_ key: String, expected: String = "a string") -> String? {
         guard let entry = lookup(key) else { return nil }
         guard case .string(let text) = entry.value.kind else {
             mismatch(entry, expected)
@@ -63,7 +69,7 @@ final class TableReader {
         return text
     }
 
-    func integer(_ key: String, in range: ClosedRange<Int64>, unit: String = "") -> Int64? {
+    package func integer(_ key: String, in range: ClosedRange<Int64>, unit: String = "") -> Int64? {
         guard let entry = lookup(key) else { return nil }
         let suffix = unit.isEmpty ? "" : " \(unit)"
         let expected = "an integer from \(range.lowerBound) to \(range.upperBound)\(suffix)"
@@ -78,7 +84,19 @@ final class TableReader {
         return number
     }
 
-    func boolean(_ key: String) -> Bool? {
+    /// A float, or an integer read as one.
+    package func number(_ key: String) -> Double? {
+        guard let entry = lookup(key) else { return nil }
+        switch entry.value.kind {
+        case .float(let number) where number.isFinite: return number
+        case .integer(let number): return Double(number)
+        default:
+            mismatch(entry, "a finite number")
+            return nil
+        }
+    }
+
+    package func boolean(_ key: String) -> Bool? {
         guard let entry = lookup(key) else { return nil }
         guard case .boolean(let flag) = entry.value.kind else {
             mismatch(entry, "true or false")
@@ -88,7 +106,7 @@ final class TableReader {
     }
 
     /// A duration written as a string with a unit: "250ms", "1s", "5m", "1h".
-    func duration(_ key: String, in range: ClosedRange<Duration>) -> Duration? {
+    package func duration(_ key: String, in range: ClosedRange<Duration>) -> Duration? {
         let expected = "a duration from \(format(range.lowerBound)) to \(format(range.upperBound)) such as \"1s\" or \"250ms\""
         guard let entry = lookup(key) else { return nil }
         guard case .string(let text) = entry.value.kind, let duration = parseDuration(text) else {
@@ -103,7 +121,7 @@ final class TableReader {
     }
 
     /// One of a fixed set of words.
-    func choice(_ key: String, from choices: [String]) -> String? {
+    package func choice(_ key: String, from choices: [String]) -> String? {
         let expected = "one of " + choices.map { "\"\($0)\"" }.joined(separator: ", ")
         guard let text = string(key, expected: expected) else { return nil }
         guard choices.contains(text) else {
@@ -114,7 +132,7 @@ final class TableReader {
     }
 
     /// A name usable as an identifier (node, site, row, rack).
-    func name(_ key: String) -> String? {
+    package func name(_ key: String) -> String? {
         guard let text = string(key) else { return nil }
         guard NodeIdentity.isValidName(text) else {
             invalid(key, "expected 1 to 64 characters from A-Z a-z 0-9 - _ ., found \"\(text)\"")
@@ -124,7 +142,7 @@ final class TableReader {
     }
 
     /// A sub-table; absent tables read as empty so their keys take defaults.
-    func table(_ key: String) -> TableReader {
+    package func table(_ key: String) -> TableReader {
         let child = keyPath(key)
         guard let entry = lookup(key) else {
             return TableReader(table: TOMLTable(), path: child, line: nil, diagnostics: diagnostics)
@@ -137,7 +155,7 @@ final class TableReader {
     }
 
     /// Reports every key of this table that no read asked for.
-    func finish() {
+    package func finish() {
         for entry in table.entries where !known.contains(entry.key) {
             let choices = known.isEmpty ? "this table takes no keys" : "known keys here: " + known.joined(separator: ", ")
             diagnostics.report(line: entry.keyLine, key: keyPath(entry.key), "unknown key (\(choices))")
