@@ -154,6 +154,55 @@ package final class TableReader {
         return TableReader(table: table, path: child, line: entry.keyLine, diagnostics: diagnostics)
     }
 
+    /// An array of tables (`[[point]]`, or an array of inline tables), one reader per element.
+    package func tables(_ key: String) -> [TableReader] {
+        guard let entry = lookup(key) else { return [] }
+        guard case .array(let items) = entry.value.kind else {
+            mismatch(entry, "an array of tables ([[\(keyPath(key))]])")
+            return []
+        }
+        var readers: [TableReader] = []
+        for (index, item) in items.enumerated() {
+            let child = "\(keyPath(key))[\(index + 1)]"
+            guard case .table(let table) = item.kind else {
+                diagnostics.report(line: item.line, key: child, "expected a table, found \(item.typeName)")
+                continue
+            }
+            readers.append(TableReader(table: table, path: child, line: item.line, diagnostics: diagnostics))
+        }
+        return readers
+    }
+
+    /// An array whose elements `element` converts; a wrong element is reported with its position.
+    package func array<Element>(
+        _ key: String, expected: String, _ element: (TOMLValue.Kind) -> Element?
+    ) -> [Element]? {
+        guard let entry = lookup(key) else { return nil }
+        guard case .array(let items) = entry.value.kind else {
+            mismatch(entry, "an array of \(expected)")
+            return nil
+        }
+        var result: [Element] = []
+        for (index, item) in items.enumerated() {
+            guard let value = element(item.kind) else {
+                diagnostics.report(
+                    line: item.line, key: "\(keyPath(key))[\(index + 1)]",
+                    "expected \(expected), found \(item.typeName) \(render(item))")
+                return nil
+            }
+            result.append(value)
+        }
+        return result
+    }
+
+    package func strings(_ key: String) -> [String]? {
+        array(key, expected: "strings") { if case .string(let text) = $0 { text } else { nil } }
+    }
+
+    package func integers(_ key: String) -> [Int64]? {
+        array(key, expected: "integers") { if case .integer(let number) = $0 { number } else { nil } }
+    }
+
     /// Reports every key of this table that no read asked for.
     package func finish() {
         for entry in table.entries where !known.contains(entry.key) {
