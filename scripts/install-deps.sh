@@ -10,6 +10,10 @@ declare -A needs=(
   [sqlite3]=sqlite3                  # independent reader of the collector's database in tests
   [/usr/include/sqlite3.h]=libsqlite3-dev   # GRDB links the system SQLite
   [python3]=python3                  # tomllib cross-checks the TOML parser (Python >= 3.11)
+  [/usr/include/modbus/modbus.h]=libmodbus-dev   # the Modbus binding and simulator (libmodbus 3.1.6)
+  [/usr/include/libudev.h]=libudev-dev           # serial adapter discovery
+  [mbpoll]=mbpoll                    # an independent Modbus client reads our simulator in tests
+  [socat]=socat                      # pty pairs stand in for RS-485 lines in the RTU tests
 )
 if [[ $group == bench ]]; then
   needs[hyperfine]=hyperfine                                    # times whole commands
@@ -38,6 +42,21 @@ if ((${#missing[@]})); then
   echo "install-deps: installing ${missing[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# pymodbus (an independent Modbus server for the interoperability tests) lives in a virtual environment of
+# the repository's own, so it never touches the system Python. Versions pinned: the tests are only as
+# repeatable as their peers.
+venv=.venv
+pins=(pymodbus==3.16.1 pyserial==3.5)
+if ! "$venv/bin/python3" -c 'import pymodbus, serial; assert pymodbus.__version__ == "3.16.1"' >/dev/null 2>&1; then
+  if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+    sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    $sudo apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+  fi
+  echo "install-deps: creating $venv with ${pins[*]}"
+  python3 -m venv "$venv"
+  "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check "${pins[@]}"
 fi
 
 command -v swift >/dev/null || { echo "install-deps: swift is not on PATH; install Swift 6.x first" >&2; exit 1; }

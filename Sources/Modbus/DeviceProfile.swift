@@ -67,8 +67,6 @@ public enum Scaling: Sendable, Equatable {
     case binaryPoint(Int)
     /// The value of another point (a power-of-ten exponent, SunSpec `*_SF`).
     case scaleRegister(String)
-    /// Raw is a percentage of another point's value (APC output power % of the rating).
-    case percentOf(String)
 }
 
 /// `repeat = { count = 24, stride = 2 }` or `{ count_from = "outlets", max = 48, stride = 256 }`.
@@ -101,6 +99,8 @@ public struct Point: Sendable, Equatable {
     public var charsPerRegister: Int
     public var unit: String
     public var scaling: Scaling
+    /// The scaled value is a percentage of this point's value (APC output power: % of the W rating).
+    public var percentOf: String?
     public var offset: Double
     public var invalidRaw: [Int64]
     public var invalidBelow: Double?

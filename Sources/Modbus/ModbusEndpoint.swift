@@ -16,8 +16,8 @@ public enum ModbusEndpoint: Sendable, Hashable, CustomStringConvertible {
         return false
     }
 
-    /// Parses `HOST:PORT` or `[V6]:PORT`; the port defaults to 502.
-    public static func tcp(_ text: String, defaultPort: Int = 502) -> ModbusEndpoint? {
+    /// Parses `HOST:PORT` or `[V6]:PORT`; the port defaults to 502. Port 0 (any free port) only for listening.
+    public static func tcp(_ text: String, defaultPort: Int = 502, listening: Bool = false) -> ModbusEndpoint? {
         var host = Substring(text)
         var port = defaultPort
         if host.hasPrefix("[") {
@@ -35,7 +35,7 @@ public enum ModbusEndpoint: Sendable, Hashable, CustomStringConvertible {
             port = parsed
             host = host[..<colon]
         }
-        guard !host.isEmpty, (1...65535).contains(port) else { return nil }
+        guard !host.isEmpty, ((listening ? 0 : 1)...65535).contains(port) else { return nil }
         return .tcp(host: String(host), port: port)
     }
 

@@ -18,8 +18,10 @@ public struct ProfileDecoder: Sendable {
         /// 1-based entity index; nil for a point that does not repeat.
         public var entity: Int?
         public var registers: Range<Int>
-        /// Index of the instance this one's scaling refers to (scale factor or rating).
-        var reference: Int?
+        /// Index of the instance holding this one's scale factor (SunSpec `*_SF`).
+        var scaleSource: Int?
+        /// Index of the instance this one is a percentage of.
+        var ratingSource: Int?
         /// Index of the instance holding this repeated point's entity count, when it comes from the device.
         var countSource: Int?
     }
@@ -44,15 +46,16 @@ public struct ProfileDecoder: Sendable {
         }
         for index in instances.indices {
             let point = profile.points[instances[index].point]
-            switch point.scaling {
-            case .scaleRegister(let name), .percentOf(let name): instances[index].reference = firstInstance[name]
-            default: break
-            }
+            if case .scaleRegister(let name) = point.scaling { instances[index].scaleSource = firstInstance[name] }
+            if let name = point.percentOf { instances[index].ratingSource = firstInstance[name] }
             if case .fromPoint(let name, _) = point.repetition?.count { instances[index].countSource = firstInstance[name] }
         }
         // References point at plain values (the loader refuses chains), so two passes order everything.
-        let independent = instances.indices.filter { instances[$0].reference == nil && instances[$0].countSource == nil }
-        let dependent = instances.indices.filter { instances[$0].reference != nil || instances[$0].countSource != nil }
+        func depends(_ instance: Instance) -> Bool {
+            instance.scaleSource != nil || instance.ratingSource != nil || instance.countSource != nil
+        }
+        let independent = instances.indices.filter { !depends(instances[$0]) }
+        let dependent = instances.indices.filter { depends(instances[$0]) }
         self.instances = instances
         self.order = independent + dependent
     }
@@ -97,17 +100,16 @@ public struct ProfileDecoder: Sendable {
         case .pow10(let exponent): scaled = number * power10(exponent)
         case .binaryPoint(let bits): scaled = number / Double(UInt64(1) << UInt64(bits))
         case .scaleRegister(let name):
-            guard let reference = instance.reference, case .number(let exponent) = decoded[reference] else {
+            guard let source = instance.scaleSource, case .number(let exponent) = decoded[source] else {
                 return .invalid(reason: "its scale factor \(name) is unavailable")
             }
             scaled = number * power10(Int(exponent))
-        case .percentOf(let name):
-            guard let reference = instance.reference, case .number(let rating) = decoded[reference] else {
-                return .invalid(reason: "the rating \(name) it is a percentage of is unavailable")
-            }
-            scaled = number / 100 * rating
         }
-        return .number(scaled + point.offset)
+        guard let name = point.percentOf else { return .number(scaled + point.offset) }
+        guard let source = instance.ratingSource, case .number(let rating) = decoded[source] else {
+            return .invalid(reason: "the rating \(name) it is a percentage of is unavailable")
+        }
+        return .number((scaled + point.offset) / 100 * rating)
     }
 }
 

@@ -19,6 +19,7 @@ struct PointReader {
         let chars = reader.integer("chars_per_register", in: 1...2).map { Int($0) } ?? 2
         let unit = reader.string("unit") ?? ""
         let scaling = readScaling()
+        let percentOf = reader.string("percent_of")
         let offset = reader.number("offset") ?? 0
         let invalid = reader.integers("invalid") ?? []
         let invalidBelow = reader.number("invalid_below")
@@ -67,7 +68,7 @@ struct PointReader {
                 : "type bool is for coils and discrete inputs; for a bit of a register use type = \"bits\" with bit = N")
         }
         let isNumber = ![.string, .bits, .bool].contains(dataType)
-        if !isNumber, scaling != .none { reader.invalid("type", "a \(dataType.rawValue) point cannot be scaled") }
+        if !isNumber, scaling != .none || percentOf != nil { reader.invalid("type", "a \(dataType.rawValue) point cannot be scaled") }
         if let metric, (metric.unit == .text) != (dataType == .string) || (metric.unit == .flag) != [.bits, .bool].contains(dataType) {
             reader.invalid("type", "metric \(metric.name) is \(metric.unit.rawValue); a \(dataType.rawValue) point cannot carry it")
         }
@@ -75,7 +76,7 @@ struct PointReader {
         return Point(
             id: id, metric: metric, registerType: type, address: Int(address), dataType: dataType, registerCount: count,
             byteOrder: byteOrder, wordOrder: wordOrder, bit: dataType == .bits ? bit : nil, charsPerRegister: chars,
-            unit: unit, scaling: scaling, offset: offset, invalidRaw: invalid, invalidBelow: invalidBelow,
+            unit: unit, scaling: scaling, percentOf: percentOf, offset: offset, invalidRaw: invalid, invalidBelow: invalidBelow,
             invalidAbove: invalidAbove, repetition: repetition, entity: effectiveEntity, verified: verified, docRef: docRef,
             line: reader.line ?? 0)
     }
@@ -111,7 +112,6 @@ struct PointReader {
         if let exponent = reader.integer("pow10", in: -9...9) { forms.append(("pow10", .pow10(Int(exponent)))) }
         if let bits = reader.integer("binary_point", in: 0...31) { forms.append(("binary_point", .binaryPoint(Int(bits)))) }
         if let name = reader.string("scale_register") { forms.append(("scale_register", .scaleRegister(name))) }
-        if let name = reader.string("percent_of") { forms.append(("percent_of", .percentOf(name))) }
         if forms.count > 1 {
             reader.invalid(forms[1].0, "a point takes one scaling form; this one has \(forms.map(\.0).joined(separator: " and "))")
         }

@@ -33,13 +33,8 @@ struct ProfileValidation {
 
     private func checkReferences() {
         for (index, point) in profile.points.enumerated() {
-            let reference: (field: String, name: String)?
-            switch point.scaling {
-            case .scaleRegister(let name): reference = ("scale_register", name)
-            case .percentOf(let name): reference = ("percent_of", name)
-            default: reference = nil
-            }
-            if let reference { checkReference(from: index, field: reference.field, to: reference.name) }
+            if case .scaleRegister(let name) = point.scaling { checkReference(from: index, field: "scale_register", to: name) }
+            if let name = point.percentOf { checkReference(from: index, field: "percent_of", to: name) }
             if case .fromPoint(let name, _) = point.repetition?.count { checkReference(from: index, field: "repeat.count_from", to: name) }
             if let repetition = point.repetition, repetition.maximum > 1, repetition.stride < point.registerCount {
                 diagnostics.report(
@@ -59,10 +54,11 @@ struct ProfileValidation {
         if target.repetition != nil {
             diagnostics.report(line: line, key: key(index, field), "\"\(name)\" repeats per entity; a reference must name a single value")
         }
-        switch target.scaling {
-        case .scaleRegister, .percentOf:
-            diagnostics.report(line: line, key: key(index, field), "\"\(name)\" is itself derived from another point; reference its source instead")
-        default: break
+        if case .scaleRegister = target.scaling, field == "scale_register" {
+            diagnostics.report(line: line, key: key(index, field), "\"\(name)\" is itself scaled by another register; a scale factor must be a plain number")
+        }
+        if target.percentOf != nil {
+            diagnostics.report(line: line, key: key(index, field), "\"\(name)\" is itself a percentage of another point; reference its source instead")
         }
         if [.string, .bits, .bool].contains(target.dataType) {
             diagnostics.report(line: line, key: key(index, field), "\"\(name)\" is a \(target.dataType.rawValue), not a number")
