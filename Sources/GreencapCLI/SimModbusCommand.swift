@@ -27,7 +27,7 @@ struct SimModbusCommand: ParsableCommand {
     @OptionGroup var link: ModbusLinkOptions
     @OptionGroup var profiles: ProfileDirectoryOption
 
-    @Option(help: "Unit id to answer as (repeatable on TCP; default: the profile's).")
+    @Option(help: "Unit id to answer as (repeatable: several devices of this profile on one line or gateway; default: the profile's).")
     var unit: [UInt8] = []
 
     @Option(help: "Scenario file, re-read when it changes.")

@@ -110,6 +110,10 @@ public struct Point: Sendable, Equatable {
     public var verified: Bool
     public var docRef: String?
     public var line: Int
+    /// Source line of each key, so a problem found later (overlap, reference) points at the right line.
+    public var keyLines: [String: Int] = [:]
+
+    public func line(of key: String) -> Int { keyLines[key] ?? line }
 
     /// Registers of entity `index` (1-based; 1 for a point that does not repeat).
     public func registers(entity index: Int) -> Range<Int> {

@@ -32,3 +32,26 @@ enum ModbusFrames {
                 UInt8(length >> 8), UInt8(length & 0xFF), unit] + pdu
     }
 }
+
+/// Where an RTU request ends, from its function code (Modbus over serial line §2.5.1).
+enum RTUFraming {
+    /// The full length of the request at the start of `bytes`, once enough of it has arrived to tell.
+    static func requestLength(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 2 else { return nil }
+        switch bytes[1] {
+        case 1, 2, 3, 4, 5, 6: return 8
+        case 15, 16:
+            guard bytes.count >= 7 else { return nil }
+            return 9 + Int(bytes[6])
+        default:
+            // An unknown function: the unit id, function and CRC at least; the silence after it ends it.
+            return bytes.count >= 4 ? bytes.count : nil
+        }
+    }
+
+    static func hasValidCRC(_ frame: [UInt8]) -> Bool {
+        guard frame.count >= 4 else { return false }
+        let crc = ModbusFrames.crc16(frame[0..<(frame.count - 2)])
+        return frame[frame.count - 2] == UInt8(crc & 0xFF) && frame[frame.count - 1] == UInt8(crc >> 8)
+    }
+}

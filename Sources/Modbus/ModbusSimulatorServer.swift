@@ -50,8 +50,13 @@ public final class ModbusSimulatorServer: @unchecked Sendable {
             }
         }
 
+        /// The profile's blocks (what the device's map has) and the fixture's reads (a SunSpec chain, say).
         func defines(_ type: RegisterType, _ range: Range<Int>) -> Bool {
-            device.image.runs[type, default: []].contains { range.lowerBound >= $0.start && range.upperBound <= $0.end }
+            let base = device.base
+            if device.profile.blocks.contains(where: { $0.registerType == type && range.lowerBound >= $0.start + base && range.upperBound <= $0.end + base }) {
+                return true
+            }
+            return device.image.runs[type, default: []].contains { range.lowerBound >= $0.start && range.upperBound <= $0.end }
         }
     }
 
@@ -62,9 +67,6 @@ public final class ModbusSimulatorServer: @unchecked Sendable {
         for device in devices {
             guard let unit = ServedUnit(device: device) else { throw .listen("cannot allocate the register map") }
             units[device.unitID] = unit
-        }
-        if endpoint.isSerial && devices.count > 1 {
-            throw .listen("an RTU simulator serves one unit (libmodbus filters frames by unit id); start one per unit")
         }
         reloadScenarioIfChanged()
     }
@@ -231,16 +233,13 @@ public final class ModbusSimulatorServer: @unchecked Sendable {
     // MARK: RTU
 
     private func serveRTU(ready: (Int) -> Void) throws(SimulatorError) {
-        guard case .rtu(let device, let baud, let parity, let dataBits, let stopBits) = endpoint, let unitID = units.keys.first else { return }
+        guard case .rtu(let device, let baud, let parity, let dataBits, let stopBits) = endpoint else { return }
         let parityChar: CChar = parity == .none ? 0x4E : parity == .even ? 0x45 : 0x4F
         var announced = false
-        var request = [UInt8](repeating: 0, count: Int(MODBUS_RTU_MAX_ADU_LENGTH))
         while !signal.isStopped {
             guard let context = modbus_new_rtu(device, Int32(baud), parityChar, Int32(dataBits), Int32(stopBits)) else {
                 throw .listen("libmodbus refused \(endpoint)")
             }
-            modbus_set_slave(context, Int32(unitID))
-            modbus_set_indication_timeout(context, 0, 200_000)
             if modbus_connect(context) != 0 {
                 let reason = ModbusError.errorText(errno)
                 modbus_free(context)
@@ -253,20 +252,51 @@ public final class ModbusSimulatorServer: @unchecked Sendable {
                 ready(0)
                 announced = true
             }
-            while !signal.isStopped {
-                reloadScenarioIfChanged()
-                let length = request.withUnsafeMutableBufferPointer { modbus_receive(context, $0.baseAddress) }
-                if length > 0 {
-                    _ = request.withUnsafeMutableBufferPointer { handle(context, $0.baseAddress!, length: length) }
-                } else if length < 0 {
-                    let code = errno
-                    if code == ETIMEDOUT || code == Int32(MODBUS_ENOBASE) + 12 || code == Int32(MODBUS_ENOBASE) + 13 { continue }
-                    logger.warning("serial line lost; reopening", metadata: ["device": "\(device)", "error": "\(ModbusError.errorText(code))"])
-                    break
-                }
-            }
+            let reason = serveFrames(context)
+            if !signal.isStopped { logger.warning("serial line lost; reopening", metadata: ["device": "\(device)", "error": "\(reason)"]) }
             modbus_close(context)
             modbus_free(context)
         }
+    }
+
+    /// Frames requests off the line ourselves and answers them with `modbus_reply`. libmodbus's own
+    /// `modbus_receive` treats the frame after a request for another unit as that unit's answer and drops
+    /// it, which on a line where the other unit is absent swallows the next real request.
+    private func serveFrames(_ context: OpaquePointer) -> String {
+        let fd = modbus_get_socket(context)
+        let silence = max(2, Int32((endpoint.interFrameSilence.components.attoseconds / 1_000_000_000_000_000) + 1))
+        var frame: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 512)
+        while !signal.isStopped {
+            reloadScenarioIfChanged()
+            var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&entry, 1, frame.isEmpty ? 200 : silence)
+            if ready < 0 { return String(cString: strerror(errno)) }
+            if ready == 0 {
+                // Silence ended a frame that never completed: line noise or a frame we cannot parse.
+                frame.removeAll()
+                continue
+            }
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count <= 0 { return count == 0 ? "end of file" : String(cString: strerror(errno)) }
+            frame += buffer[0..<count]
+            while let length = RTUFraming.requestLength(frame), frame.count >= length {
+                let request = Array(frame[0..<length])
+                frame.removeFirst(length)
+                guard RTUFraming.hasValidCRC(request) else {
+                    frame.removeAll()
+                    break
+                }
+                var copy = request
+                guard units[request[0]] != nil else { continue }
+                modbus_set_slave(context, Int32(request[0]))
+                _ = copy.withUnsafeMutableBufferPointer { pointer -> Disposition in
+                    guard let base = pointer.baseAddress else { return .silent }
+                    return handle(context, base, length: Int32(length))
+                }
+            }
+            if frame.count > 256 { frame.removeAll() }
+        }
+        return "stopped"
     }
 }

@@ -121,8 +121,9 @@ func power10(_ exponent: Int) -> Double {
 }
 
 func hex(_ value: Int64, registers: Int) -> String {
-    let digits = String(UInt64(bitPattern: value), radix: 16, uppercase: true)
-    let width = max(4, registers * 4)
+    let width = min(16, max(4, registers * 4))
+    let mask: UInt64 = width >= 16 ? .max : (1 << UInt64(width * 4)) - 1
+    let digits = String(UInt64(bitPattern: value) & mask, radix: 16, uppercase: true)
     return "0x" + String(repeating: "0", count: max(0, min(width, 16) - digits.count)) + digits
 }
 

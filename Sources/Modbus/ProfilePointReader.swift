@@ -67,18 +67,47 @@ struct PointReader {
                 ? "\(type.rawValue) points are single bits: use type = \"bool\""
                 : "type bool is for coils and discrete inputs; for a bit of a register use type = \"bits\" with bit = N")
         }
+        let invalidRaw = sentinels(invalid, as: dataType)
         let isNumber = ![.string, .bits, .bool].contains(dataType)
         if !isNumber, scaling != .none || percentOf != nil { reader.invalid("type", "a \(dataType.rawValue) point cannot be scaled") }
         if let metric, (metric.unit == .text) != (dataType == .string) || (metric.unit == .flag) != [.bits, .bool].contains(dataType) {
             reader.invalid("type", "metric \(metric.name) is \(metric.unit.rawValue); a \(dataType.rawValue) point cannot carry it")
         }
         let effectiveEntity = entity ?? metric?.entity
-        return Point(
+        var point = Point(
             id: id, metric: metric, registerType: type, address: Int(address), dataType: dataType, registerCount: count,
             byteOrder: byteOrder, wordOrder: wordOrder, bit: dataType == .bits ? bit : nil, charsPerRegister: chars,
-            unit: unit, scaling: scaling, percentOf: percentOf, offset: offset, invalidRaw: invalid, invalidBelow: invalidBelow,
+            unit: unit, scaling: scaling, percentOf: percentOf, offset: offset, invalidRaw: invalidRaw, invalidBelow: invalidBelow,
             invalidAbove: invalidAbove, repetition: repetition, entity: effectiveEntity, verified: verified, docRef: docRef,
             line: reader.line ?? 0)
+        for entry in reader.table.entries { point.keyLines[entry.key] = entry.value.line }
+        return point
+    }
+
+    /// Sentinels are written as the register bits (`0x8000`); a signed type compares its decoded value,
+    /// so they are stored as that value (-32768). One outside the type's bits is a map error.
+    private func sentinels(_ values: [Int64], as type: DataType) -> [Int64] {
+        let bits: Int
+        switch type {
+        case .u16, .i16: bits = 16
+        case .u32, .i32: bits = 32
+        case .u64, .i64: return values
+        default:
+            if !values.isEmpty { reader.invalid("invalid", "only integer points take raw sentinels") }
+            return []
+        }
+        let signed = type == .i16 || type == .i32
+        let span = Int64(1) << Int64(bits)
+        var result: [Int64] = []
+        for value in values {
+            let lowest = signed ? -(span / 2) : 0
+            guard value >= lowest, value < span else {
+                reader.invalid("invalid", "sentinel \(value) does not fit a \(type.rawValue)")
+                continue
+            }
+            result.append(signed && value >= span / 2 ? value - span : value)
+        }
+        return result
     }
 
     private func registerCount(_ dataType: DataType, registers: Int?, type: RegisterType) -> Int {
@@ -113,7 +142,9 @@ struct PointReader {
         if let bits = reader.integer("binary_point", in: 0...31) { forms.append(("binary_point", .binaryPoint(Int(bits)))) }
         if let name = reader.string("scale_register") { forms.append(("scale_register", .scaleRegister(name))) }
         if forms.count > 1 {
-            reader.invalid(forms[1].0, "a point takes one scaling form; this one has \(forms.map(\.0).joined(separator: " and "))")
+            // Blame the form written last: the first is usually the intended one.
+            let byLine = forms.sorted { (reader.table.entry($0.0)?.value.line ?? 0) < (reader.table.entry($1.0)?.value.line ?? 0) }
+            reader.invalid(byLine[1].0, "a point takes one scaling form; this one has \(byLine.map(\.0).joined(separator: " and "))")
         }
         return forms.first?.1 ?? .none
     }

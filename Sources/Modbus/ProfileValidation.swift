@@ -20,7 +20,7 @@ struct ProfileValidation {
         var seen: [String: Int] = [:]
         for (index, point) in profile.points.enumerated() {
             if let first = seen[point.id] {
-                diagnostics.report(line: point.line, key: key(index, "id"), "id \"\(point.id)\" is already used by the point on line \(first)")
+                diagnostics.report(line: point.line(of: "id"), key: key(index, "id"), "id \"\(point.id)\" is already used by the point on line \(first)")
             } else {
                 seen[point.id] = point.line
             }
@@ -38,7 +38,7 @@ struct ProfileValidation {
             if case .fromPoint(let name, _) = point.repetition?.count { checkReference(from: index, field: "repeat.count_from", to: name) }
             if let repetition = point.repetition, repetition.maximum > 1, repetition.stride < point.registerCount {
                 diagnostics.report(
-                    line: point.line, key: key(index, "repeat.stride"),
+                    line: point.line(of: "repeat"), key: key(index, "repeat.stride"),
                     "stride \(repetition.stride) is shorter than the \(point.registerCount) register(s) each entity spans, so entities overlap")
             }
         }
@@ -46,7 +46,7 @@ struct ProfileValidation {
 
     /// A referenced point must be a plain number: one value, not repeated, not itself derived.
     private func checkReference(from index: Int, field: String, to name: String) {
-        let line = profile.points[index].line
+        let line = profile.points[index].line(of: field.split(separator: ".").first.map(String.init) ?? field)
         guard let target = profile.point(named: name) else {
             diagnostics.report(line: line, key: key(index, field), "no point has id \"\(name)\"")
             return
@@ -83,14 +83,14 @@ struct ProfileValidation {
             for entity in 1...max(point.repetition?.maximum ?? 1, 1) {
                 let range = point.registers(entity: entity)
                 if range.upperBound > 65536 {
-                    diagnostics.report(line: point.line, key: key(index, "address"), "entity \(entity) ends past address 65535")
+                    diagnostics.report(line: point.line(of: "address"), key: key(index, "address"), "entity \(entity) ends past address 65535")
                     break
                 }
                 spans.append(Span(range: range, type: point.registerType, point: index, entity: entity))
                 if !profile.blocks.contains(where: { $0.contains(range, type: point.registerType) }) {
                     let which = point.repetition == nil ? "" : " (entity \(entity))"
                     diagnostics.report(
-                        line: point.line, key: key(index, "address"),
+                        line: point.line(of: "address"), key: key(index, "address"),
                         "\(point.registerType.rawValue) \(range.lowerBound)..<\(range.upperBound)\(which) lies outside every [[block]] of that register type")
                     break
                 }
@@ -112,7 +112,7 @@ struct ProfileValidation {
             guard reported.insert(span.point).inserted else { continue }
             let a = profile.points[earlier.point], b = profile.points[span.point]
             diagnostics.report(
-                line: b.line, key: key(span.point, "address"),
+                line: b.line(of: "address"), key: key(span.point, "address"),
                 "\(b.id) (\(span.range.lowerBound)..<\(span.range.upperBound)) partly overlaps \(a.id) (\(earlier.range.lowerBound)..<\(earlier.range.upperBound)) on line \(a.line)")
         }
     }

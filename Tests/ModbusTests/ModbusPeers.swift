@@ -97,6 +97,11 @@ enum ModbusPeers {
         return process
     }
 
+    /// The fixture whose expectations cover the most metrics (the full-image one, not a partial capture).
+    static func richestFixture(_ profile: DeviceProfile) -> Int {
+        profile.fixtures.indices.max { expectedReadings(profile, fixture: $0).count < expectedReadings(profile, fixture: $1).count } ?? 0
+    }
+
     /// The values a fixture says its metric points carry, converted to the metric's unit: written by hand in
     /// the profile (and checked by Tests/Tools/check_profiles.py), not produced by our decoder.
     static func expectedReadings(_ profile: DeviceProfile, fixture: Int) -> [String: Fixture.Expected] {

@@ -24,7 +24,7 @@ struct ModbusPollerTests {
         let directory = try TemporaryDirectory.make()
         defer { directory.remove() }
         let scenario = try directory.write("scenario.toml", "fault = \"none\"\n")
-        let server = try ModbusPeers.simulatorTCP("apc-smart-ups", in: directory, extra: ["--scenario", scenario])
+        let server = try ModbusPeers.simulatorTCP("apc-smart-ups", in: directory, extra: ["--scenario", scenario, "--fixture", "1"])
         defer { server.stop() }
         let profile = try ModbusPeers.profile("apc-smart-ups")
         var connection = profile.connection

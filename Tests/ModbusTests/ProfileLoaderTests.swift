@@ -119,7 +119,7 @@ struct ProfileLoaderTests {
 
     @Test("mistakes are reported with their line and key", arguments: [
         ("unit = \"%\"\n\n[[point]]\nid = \"load_pct\"", "unit = \"kW\"\n\n[[point]]\nid = \"load_pct\"", "unit = \"kW\"", "point[2].unit", "convertible to %"),
-        ("address = 140", "address = 141", "address = 141", "point[5].address", "lies outside every [[block]]"),
+        ("address = 140", "address = 150", "address = 150", "point[5].address", "lies outside every [[block]]"),
         ("address = 130", "address = 129", "address = 129", "point[2].address", "partly overlaps"),
         ("metric = \"ups.runtime_s\"", "metric = \"ups.runtime\"", "metric = \"ups.runtime\"", "point[1].metric", "unknown metric"),
         ("percent_of = \"rating\"", "percent_of = \"ratings\"", "percent_of = \"ratings\"", "point[4].percent_of", "no point has id"),
