@@ -11,7 +11,7 @@ struct ModbusCommand: ParsableCommand {
             /usr/share/greencap/profiles/modbus and the source tree's Profiles/modbus; a path to a .toml file \
             works too. See docs/modbus-profiles.md.
             """,
-        subcommands: [ModbusReadCommand.self, ModbusScanCommand.self, ModbusProfilesCommand.self])
+        subcommands: [ModbusReadCommand.self, ModbusScanCommand.self, ModbusProfilesCommand.self, ModbusPortsCommand.self, ModbusBenchCommand.self])
 }
 
 /// `greencap sim`: simulators for commissioning and tests.
