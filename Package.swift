@@ -92,7 +92,7 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "Daemon", "GreencapConfig", "GreencapCore", "GPU",
+                "Daemon", "GreencapConfig", "GreencapCore", "GPU", "Modbus", "SerialPorts",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -10,18 +10,27 @@ import Glibc
 
 /// `greencap-agent`: the node daemon, assembled from its services.
 public enum AgentDaemon {
+    /// The config file, and every Modbus profile it names (a missing profile is a config error).
+    static func load(path: String) throws(ConfigError) -> AgentConfig {
+        let config = try AgentConfig.load(path: path)
+        _ = try ModbusSampler.profiles(for: config.modbus, configFile: path)
+        return config
+    }
+
     public static func run(options: DaemonOptions) async -> Int32 {
         let path = options.configPath(default: AgentConfig.defaultPath)
         if options.checkConfig {
-            return DaemonRunner.checkConfig(path: path) { (path) throws(ConfigError) in try AgentConfig.load(path: path) }
+            return DaemonRunner.checkConfig(path: path) { (path) throws(ConfigError) in try load(path: path) }
         }
         return await DaemonRunner.run(
             name: "greencap-agent",
             configPath: path,
             logLevelOverride: options.logLevelOverride,
-            load: { (path) throws(ConfigError) in try AgentConfig.load(path: path) },
+            load: { (path) throws(ConfigError) in try load(path: path) },
             logLevelOf: { $0.log.level },
-            restartNeeded: { started, fresh in started.gpu != fresh.gpu ? ["gpu"] : [] },
+            restartNeeded: { started, fresh in
+                (started.gpu != fresh.gpu ? ["gpu"] : []) + (started.modbus != fresh.modbus ? ["modbus"] : [])
+            },
             makeServices: { context in
                 let settings = context.config.current
                 var gpuLogger = context.logger
@@ -31,11 +40,21 @@ public enum AgentDaemon {
                         settings: settings.gpu,
                         environmentValue: getenv(NVMLLibraryLocation.environmentVariable).map { String(cString: $0) },
                         logger: gpuLogger) : nil
+                var modbusLogger = context.logger
+                modbusLogger[metadataKey: "source"] = "modbus"
+                // The profiles were checked when the config loaded; a file removed since then leaves its device out.
+                let profiles = (try? ModbusSampler.profiles(for: settings.modbus, configFile: path)) ?? [:]
+                let modbus = settings.modbus.buses.isEmpty
+                    ? nil : ModbusSampler(settings: settings.modbus, profiles: profiles, logger: modbusLogger)
+                modbus?.start()
                 return [
                     AgentLoop(
                         config: context.config, heartbeat: context.heartbeat, notifier: context.notifier,
-                        logger: context.logger, work: AgentLoop.nodeWork(gpus: gpus),
-                        finish: { await gpus?.service.stop() })
+                        logger: context.logger, work: AgentLoop.nodeWork(gpus: gpus, modbus: modbus),
+                        finish: {
+                            await gpus?.service.stop()
+                            await modbus?.stop()
+                        })
                 ]
             })
     }

@@ -72,12 +72,31 @@ public struct AgentLoop: Service {
         "node \(settings.node.id): tick \(tick) every \(format(settings.tick)); \(report.summary)"
     }
 
-    /// The node's work per tick: read the GPUs (when the node has them). PDU/UPS readings (Modbus) and the
-    /// cap controller plug in here as they are built.
-    public static func nodeWork(gpus: GPUSampler?) -> Work {
+    /// The node's work per tick: read the GPUs (when the node has them) and summarise the latest PDU/UPS
+    /// readings (their own threads poll them). The cap controller plugs in here.
+    public static func nodeWork(gpus: GPUSampler?, modbus: ModbusSampler? = nil) -> Work {
         { _, _ in
-            guard let gpus else { return TickReport(summary: "GPUs disabled ([gpu] enabled = false)") }
-            return TickReport(summary: await gpus.sample().summary)
+            var parts: [String] = []
+            if let gpus {
+                parts.append(await gpus.sample().summary)
+            } else {
+                parts.append("GPUs disabled ([gpu] enabled = false)")
+            }
+            if let modbus {
+                let summary = modbus.summary(now: wallClockMilliseconds())
+                if !summary.isEmpty { parts.append(summary) }
+            }
+            return TickReport(summary: parts.joined(separator: "; "))
         }
     }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func wallClockMilliseconds() -> Int64 {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
 }

@@ -9,6 +9,7 @@ public struct AgentConfig: Sendable, Equatable {
     /// Period of the control loop: the agent samples and (once the controller lands) enforces every tick.
     public var tick: Duration = .seconds(1)
     public var gpu = GPUSettings()
+    public var modbus = ModbusSettings()
     public var log = LogSettings()
 
     public static let tickRange: ClosedRange<Duration> = .milliseconds(100) ... .seconds(10)
@@ -34,11 +35,13 @@ public struct AgentConfig: Sendable, Equatable {
             control.finish()
 
             let gpu = GPUSettings.read(root.table("gpu"))
+            let modbus = ModbusSettings.read(root.table("modbus"))
             let log = LogSettings.read(root.table("log"))
             guard id != nil else { return nil }
             var config = AgentConfig(node: identity, log: log)
             if let tick { config.tick = tick }
             config.gpu = gpu
+            config.modbus = modbus
             return config
         }
     }

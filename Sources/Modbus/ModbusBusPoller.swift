@@ -133,13 +133,18 @@ private final class PollLoop {
         let exponent = min(failures - 1, 16)
         let backoff = min(settings.pollEvery * (1 << exponent), max(settings.backoffLimit, settings.pollEvery))
         devices[index].nextAttempt = clock.now + backoff
-        if devices[index].lastFailureKind != kind {
-            logger.warning("Modbus device not answering; its readings go stale; retrying with backoff", metadata: [
-                "device": "\(device.name)", "bus": "\(settings.name)", "endpoint": "\(link.currentEndpoint)",
-                "unit": "\(device.unitID)", "error": "\(reason)", "retry_in": "\(backoff)",
-            ])
-            devices[index].lastFailureKind = kind
+        // Warned once when the device stops answering; while it stays down, a different failure (the
+        // connection refused after the reset) is only a debug line, so an outage is one warning.
+        let metadata: Logger.Metadata = [
+            "device": "\(device.name)", "bus": "\(settings.name)", "endpoint": "\(link.currentEndpoint)",
+            "unit": "\(device.unitID)", "error": "\(reason)", "retry_in": "\(backoff)",
+        ]
+        if failures == 1 {
+            logger.warning("Modbus device not answering; its readings go stale; retrying with backoff", metadata: metadata)
+        } else if devices[index].lastFailureKind != kind {
+            logger.debug("Modbus device still not answering", metadata: metadata)
         }
+        devices[index].lastFailureKind = kind
         readings.update(device.name, { snapshot in
             snapshot.failures[kind, default: 0] += 1
             let since: Int64

@@ -1,0 +1,151 @@
+import GreencapConfig
+import GreencapCore
+import Logging
+import Modbus
+import SerialPorts
+
+/// The node's PDUs, UPSes and meters: one poller thread per bus, readings kept in `readings`, and a
+/// one-line summary per tick for the status line.
+public final class ModbusSampler: Sendable {
+    public let readings = ModbusReadings()
+    public let pollers: [ModbusBusPoller]
+    private let outlets: [String: [Int]]
+    private let classes: [String: DeviceProfile.DeviceClass]
+
+    /// Resolves every device's profile; a missing or invalid profile is a config error at its `profile` line.
+    public static func profiles(for settings: ModbusSettings, configFile: String) throws(ConfigError) -> [String: DeviceProfile] {
+        let catalog = ProfileCatalog(extraDirectories: settings.profileDirectories)
+        var profiles: [String: DeviceProfile] = [:]
+        var issues: [ConfigIssue] = []
+        for (busIndex, bus) in settings.buses.enumerated() {
+            for (deviceIndex, device) in bus.devices.enumerated() where profiles[device.profile] == nil {
+                do {
+                    profiles[device.profile] = try catalog.load(device.profile)
+                } catch {
+                    let key = "modbus.bus[\(busIndex + 1)].device[\(deviceIndex + 1)].profile"
+                    for issue in error.issues {
+                        issues.append(ConfigIssue(file: configFile, line: device.profileLine, key: key, problem: issue.key == "-" ? issue.problem : issue.description))
+                    }
+                }
+            }
+        }
+        guard issues.isEmpty else { throw .invalid(issues) }
+        return profiles
+    }
+
+    public init(settings: ModbusSettings, profiles: [String: DeviceProfile], logger: Logger) {
+        var pollers: [ModbusBusPoller] = []
+        var outlets: [String: [Int]] = [:]
+        var classes: [String: DeviceProfile.DeviceClass] = [:]
+        for bus in settings.buses {
+            var devices: [ModbusDeviceSettings] = []
+            for device in bus.devices {
+                guard let profile = profiles[device.profile] else { continue }
+                var connection = profile.connection
+                if let timeout = device.responseTimeout { connection.responseTimeout = timeout }
+                if let retries = device.retries { connection.retries = retries }
+                if let delay = device.interRequestDelay { connection.interRequestDelay = delay }
+                if let baud = bus.baud { connection.baud = baud }
+                if let parity = bus.parity.flatMap(ConnectionDefaults.Parity.init(rawValue:)) { connection.parity = parity }
+                if let bits = bus.dataBits { connection.dataBits = bits }
+                if let bits = bus.stopBits { connection.stopBits = bits }
+                devices.append(ModbusDeviceSettings(
+                    name: device.name, profile: profile, unitID: device.unitID.map { UInt8($0) }, connection: connection,
+                    staleAfter: device.staleAfter))
+                outlets[device.name] = device.outlets
+                classes[device.name] = profile.deviceClass
+            }
+            guard let first = devices.first else { continue }
+            var busLogger = logger
+            busLogger[metadataKey: "bus"] = "\(bus.name)"
+            let (endpoint, resolve) = Self.endpoint(bus, line: first.connection, logger: busLogger)
+            pollers.append(ModbusBusPoller(
+                settings: ModbusBusSettings(name: bus.name, endpoint: endpoint, pollEvery: bus.pollEvery, backoffLimit: bus.backoffLimit, devices: devices),
+                readings: readings, logger: busLogger, resolveDevice: resolve))
+        }
+        self.pollers = pollers
+        self.outlets = outlets
+        self.classes = classes
+    }
+
+    /// A serial bus named by adapter attributes is re-resolved at every open, so a re-plugged adapter
+    /// that came back as another ttyUSB is found again.
+    private static func endpoint(
+        _ bus: ModbusSettings.Bus, line: ConnectionDefaults, logger: Logger
+    ) -> (ModbusEndpoint, (@Sendable () -> String?)?) {
+        switch bus.link {
+        case .tcp(let text):
+            return (ModbusEndpoint.tcp(text, defaultPort: line.tcpPort) ?? .tcp(host: text, port: line.tcpPort), nil)
+        case .rtu(let path):
+            return (.rtu(device: path, baud: line.baud, parity: line.parity, dataBits: line.dataBits, stopBits: line.stopBits), nil)
+        case .serial(let keys):
+            let described = "serial{" + keys.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "}"
+            let resolve: @Sendable () -> String? = {
+                do {
+                    let selector = try SerialPortSelector(keys: keys)
+                    return try selector.resolve(in: SerialPortCatalog(logger: logger).current()).devnode
+                } catch {
+                    logger.warning("serial adapter not found", metadata: ["selector": "\(described)", "error": "\(error)"])
+                    return nil
+                }
+            }
+            return (.rtu(device: described, baud: line.baud, parity: line.parity, dataBits: line.dataBits, stopBits: line.stopBits), resolve)
+        }
+    }
+
+    public func start() { for poller in pollers { poller.start() } }
+
+    public func stop() async { for poller in pollers { await poller.stop() } }
+
+    /// "PDU pdu-a 1234 W; UPS ups-a on battery 87 % 1380 s; meter m1 5200 W"; stale and failing devices say so.
+    public func summary(now: Int64) -> String {
+        readings.all().map { snapshot in
+            let kind = classes[snapshot.device].map { $0 == .pdu ? "PDU" : $0 == .ups ? "UPS" : "meter" } ?? "device"
+            let current = snapshot.readings(at: now)
+            var text = "\(kind) \(snapshot.device) " + describe(snapshot.device, current)
+            switch snapshot.health {
+            case .notYetRead: text = "\(kind) \(snapshot.device) not read yet"
+            case .failing(let reason, _, _):
+                let short = reason.split(separator: ":").last.map { $0.trimmingCharacters() } ?? reason
+                text += current.isEmpty ? "not answering (\(short))" : " (stale: not answering)"
+            case .answering:
+                if current.contains(where: { $0.quality == .stale }) { text += " (stale)" }
+            }
+            return text
+        }.joined(separator: "; ")
+    }
+
+    private func describe(_ device: String, _ readings: [Reading]) -> String {
+        func value(_ metric: String) -> Double? { readings.first { $0.metric.name == metric && $0.quality != .invalid }?.number }
+        switch classes[device] {
+        case .pdu?:
+            let wanted = outlets[device] ?? []
+            let outletPower = readings.filter { $0.metric.name == "pdu.outlet.power_w" && (wanted.isEmpty || wanted.contains($0.entity ?? 0)) }
+            if !outletPower.isEmpty {
+                let total = outletPower.compactMap(\.number).reduce(0, +)
+                return "\(Int(total.rounded())) W (\(outletPower.count) outlets)"
+            }
+            return value("pdu.inlet.power_w").map { "\(Int($0.rounded())) W (inlet)" } ?? ""
+        case .ups?:
+            let onBattery = readings.first { $0.metric.name == "ups.on_battery" }.flatMap { if case .flag(let flag)? = $0.value { flag } else { nil } }
+            var parts = [onBattery == true ? "ON BATTERY" : onBattery == false ? "on mains" : "mains ?"]
+            if let load = value("ups.load_w") { parts.append("\(Int(load.rounded())) W") }
+            if let charge = value("ups.charge_pct") { parts.append("\(Int(charge.rounded())) %") }
+            if onBattery == true, let runtime = value("ups.runtime_s") { parts.append("\(Int(runtime)) s left") }
+            return parts.joined(separator: " ")
+        case .meter?:
+            return value("meter.power_w").map { "\(Int($0.rounded())) W" } ?? ""
+        case nil:
+            return ""
+        }
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters() -> String {
+        var text = self
+        while text.first == " " { text = text.dropFirst() }
+        while text.last == " " { text = text.dropLast() }
+        return String(text)
+    }
+}
