@@ -17,7 +17,7 @@ struct DemoFleet {
         let gridFile: String
         if let given = settings.gridFile { gridFile = given } else { gridFile = try DemoFiles.findGridFile() }
         let databasePath = state + "/collector.sqlite"
-        try writeConfigs(state: state, gridFile: gridFile, databasePath: databasePath)
+        var modbus = DemoModbus(state: state, racks: racks)
 
         let listener = try NotifyListener(names: ["collector"] + nodeNames, prefix: "greencap-demo-\(getpid())")
         defer { listener.stop() }
@@ -37,13 +37,17 @@ struct DemoFleet {
         }
         defer { signalWatcher.cancel() }
 
+        // Devices first: the agents' configs name the simulators' ports.
+        children += try await modbus.start(binaries: binaries, logs: state + "/logs")
+        try writeConfigs(state: state, gridFile: gridFile, databasePath: databasePath, modbus: modbus)
         let collector = try spawn("collector", binaries + "/greencap-collector", config: state + "/config/collector.toml", listener)
         children.append(collector)
         try await waitReady([collector], listener)
+        let daemonsFrom = children.count - 1
         for name in nodeNames {
             children.append(try spawn(name, binaries + "/greencap-agent", config: state + "/config/\(name).toml", listener))
         }
-        try await waitReady(Array(children.dropFirst()), listener)
+        try await waitReady(Array(children.dropFirst(daemonsFrom + 1)), listener)
 
         let store: SQLiteStore
         do {
@@ -68,11 +72,12 @@ struct DemoFleet {
                 stopReason = .daemonExited(name: crashed.name, status: crashed.exitStatus ?? -1)
                 break
             }
+            modbus.drive(statuses: Dictionary(uniqueKeysWithValues: nodeNames.map { ($0, listener.record(of: $0).status) }))
             // A terminal gets a redrawn table every second; a log gets one every 5 s.
             if interactive || lastPrinted.map({ clock.now - $0 >= .seconds(5) }) ?? true {
                 let latest = try? await store.latestGridHours(limit: 1).first
                 let hours = (try? await store.gridHourCount()) ?? 0
-                let rows = children.map { child in
+                let rows = children.dropFirst(daemonsFrom).map { child in
                     let record = listener.record(of: child.name)
                     return DemoScreen.Row(name: child.name, record: record, watchdogOK: watchdogOK(record, now: clock.now))
                 }
@@ -94,7 +99,7 @@ struct DemoFleet {
         let hours = (try? await store.latestGridHours(limit: 1_000_000)) ?? []
         let summary = DemoSummary(
             reason: stopReason, elapsed: clock.now - started, hours: hours.reversed(),
-            children: children.map { ($0.name, $0.exitStatus ?? -1, listener.record(of: $0.name)) },
+            children: children.dropFirst(daemonsFrom).map { ($0.name, $0.exitStatus ?? -1, listener.record(of: $0.name)) },
             databasePath: databasePath, logDirectory: state + "/logs")
         print(summary.render())
         return summary.succeeded ? 0 : 1
@@ -142,7 +147,14 @@ struct DemoFleet {
     /// Each node runs a different kind of job so the fleet does not draw in lockstep.
     static let workloads = ["training", "inference", "training", "sine:250:650:40", "idle", "constant:520"]
 
-    private func writeConfigs(state: String, gridFile: String, databasePath: String) throws(DemoError) {
+    /// Two nodes to a rack, as the agents' configs place them.
+    var racks: [(rack: String, nodes: [String])] {
+        stride(from: 0, to: nodeNames.count, by: 2).map { start in
+            ("r0\(start / 2 + 1)", Array(nodeNames[start..<min(start + 2, nodeNames.count)]))
+        }
+    }
+
+    private func writeConfigs(state: String, gridFile: String, databasePath: String, modbus: DemoModbus) throws(DemoError) {
         guard FileManager.default.fileExists(atPath: simulatorLibrary) else {
             throw .missingFile(what: "the NVML simulator library", tried: [simulatorLibrary])
         }
@@ -182,6 +194,7 @@ struct DemoFleet {
                 [gpu]
                 nvml_library = "\(simulatorLibrary)"
 
+                \(modbus.agentConfig(node: name))
                 """, to: state + "/config/\(name).toml")
         }
     }

@@ -34,11 +34,12 @@ struct DemoScreen {
         for row in rows {
             let state = row.record.stopping ? "stopping" : row.record.ready ? "ready" : "starting"
             let watchdog = row.record.watchdogPings == 0 ? "pending" : (row.watchdogOK ? "ok" : "MISSED") + " (\(row.record.watchdogPings))"
-            lines.append(pad(row.name, 12) + pad(state, 9) + pad(watchdog, 14) + String(row.record.status.prefix(110)))
+            lines.append(pad(row.name, 12) + pad(state, 9) + pad(watchdog, 14) + String(row.record.status.prefix(170)))
         }
         lines.append("")
         lines.append("Each agent reads 8 simulated H100 SXM GPUs through the NVML simulator (libgreencap-nvml-sim.so, loaded")
-        lines.append("like the real driver). Not built yet: PDU/UPS readings (Modbus), the cap controller, the HTTP API.")
+        lines.append("like the real driver), its rack PDU's two outlets and the UPS over Modbus TCP (greencap sim modbus; the")
+        lines.append("PDU outlets draw the node's GPU watts + 900 W host load). Not built yet: the cap controller, the HTTP API.")
         lines.append("Logs are in \(settings.stateDirectory)/logs/.")
         let body = lines.joined(separator: "\n") + "\n"
         // Home the cursor and clear the screen so the table redraws in place on a terminal.

@@ -56,8 +56,10 @@ struct DemoSummary {
             lines.append(
                 "  \(pad(child.name, 11)) exit \(child.status) · saw \(seen.isEmpty ? "nothing" : seen.joined(separator: ", ")) · \(child.record.watchdogPings) watchdog pings"
             )
-            if child.name != "collector", let last = child.record.runningStatus.split(separator: ";").dropFirst().first {
-                lines.append("  \(pad("", 11)) last status:\(last)")
+            if child.name != "collector" {
+                for part in child.record.runningStatus.split(separator: ";").dropFirst() {
+                    lines.append("  \(pad("", 11)) last status:\(part)")
+                }
             }
         }
         lines.append("Logs: \(logDirectory)/. Result: \(succeeded ? "all daemons started, ran and stopped cleanly" : "FAILED (see above and the logs)").")

@@ -87,12 +87,14 @@ struct ModbusBenchCommand: ParsableCommand {
     // MARK: Decode
 
     private func measureDecode(_ pdu: BenchDevice, _ ups: BenchDevice) throws -> DecodeFigures {
-        let pduReadings = pdu.decodeOnce().count
-        let upsReadings = ups.decodeOnce().count
-        let perIteration = pduReadings + upsReadings
-        // The sanity floor: 24 outlets × several metrics; fewer means the fixture did not decode.
-        guard perIteration > 100 else {
-            throw CLIError("only \(perIteration) readings from \(pdu.profile.id) + \(ups.profile.id): the fixtures did not decode")
+        let pduSummary = pdu.summary(), upsSummary = ups.summary()
+        let perIteration = pduSummary.readings + upsSummary.readings
+        // A PDU without outlets or a device without readings means the fixture did not decode, and the
+        // timing would be of an empty loop.
+        guard pduSummary.outlets > 0, pduSummary.readings > 0, upsSummary.readings > 0 else {
+            throw CLIError(
+                "\(pdu.profile.id) fixture \(pdu.fixtureIndex) gave \(pduSummary.readings) readings on \(pduSummary.outlets) outlets, "
+                    + "\(ups.profile.id) fixture \(ups.fixtureIndex) \(upsSummary.readings) readings: the fixtures did not decode")
         }
         // Batches, not single iterations: reading the thread CPU clock is a system call of its own.
         let batches = min(25, iterations)
@@ -109,7 +111,7 @@ struct ModbusBenchCommand: ParsableCommand {
             throw CLIError("decode produced \(produced) readings, expected \(batches * perBatch * 2 * perIteration)")
         }
         return DecodeFigures(
-            pdu: pdu.summary(readings: pduReadings), ups: ups.summary(readings: upsReadings), readingsPerIteration: perIteration,
+            pdu: pduSummary, ups: upsSummary, readingsPerIteration: perIteration,
             iterations: batches * perBatch, batches: batches, cpu: both.cpuSummary, wall: both.wallSummary,
             pduCPU: pduOnly.cpuSummary, upsCPU: upsOnly.cpuSummary)
     }
@@ -218,9 +220,13 @@ private struct BenchDevice {
         decoder.readings(decoder.decode(image, base: base), device: role, timestamp: 0)
     }
 
-    func summary(readings: Int) -> DecodedDevice {
-        let outlets = Set(decodeOnce().compactMap { $0.metric.entity == .outlet ? $0.entity : nil }).count
-        return DecodedDevice(profile: profile.id, fixture: fixtureIndex, readings: readings, outlets: outlets)
+    /// What one decode yields: readings, the point values behind them (metric or not), outlets reported.
+    func summary() -> DecodedDevice {
+        let values = decoder.decode(image, base: base)
+        let readings = decoder.readings(values, device: role, timestamp: 0)
+        let decoded = values.filter { $0 != .missing }.count
+        let outlets = Set(readings.compactMap { $0.metric.entity == .outlet ? $0.entity : nil }).count
+        return DecodedDevice(profile: profile.id, fixture: fixtureIndex, values: decoded, readings: readings.count, outlets: outlets)
     }
 }
 
@@ -284,6 +290,8 @@ private struct CycleTimes {
 private struct DecodedDevice: Encodable {
     var profile: String
     var fixture: Int
+    /// Point instances decoded (not missing), including points that carry no metric.
+    var values: Int
     var readings: Int
     var outlets: Int
 }
@@ -345,8 +353,9 @@ private struct ModbusBenchReport: Encodable {
         var lines: [String] = []
         let d = decode
         lines.append(
-            "DECODE  \(d.pdu.profile) fixture \(d.pdu.fixture) (\(d.pdu.outlets) outlets, \(d.pdu.readings) readings) + "
-                + "\(d.ups.profile) fixture \(d.ups.fixture) (\(d.ups.readings) readings): \(d.readingsPerIteration) readings per iteration")
+            "DECODE  \(d.pdu.profile) fixture \(d.pdu.fixture) (\(d.pdu.outlets) outlets: \(d.pdu.values) values, \(d.pdu.readings) readings) + "
+                + "\(d.ups.profile) fixture \(d.ups.fixture) (\(d.ups.values) values, \(d.ups.readings) readings): "
+                + "\(d.pdu.values + d.ups.values) values and \(d.readingsPerIteration) readings per iteration")
         lines.append("        \(d.iterations) iterations in \(d.batches) batches; figures are per PDU+UPS decode with readings, over the batches' means")
         lines.append(table([
             ["", "CPU median", "CPU min", "CPU max", "WALL median"],

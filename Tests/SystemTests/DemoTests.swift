@@ -17,6 +17,10 @@ import Testing
         #expect(result.output.contains("demo-n02"))
         // Each agent read its 8 simulated GPUs through the NVML simulator, loaded like the real driver.
         #expect(result.output.contains("last status: 8/8 GPUs"), "\(result.output)")
+        // …and its rack PDU's outlets and the UPS over Modbus TCP from `greencap sim modbus`, the outlets
+        // drawing what the node's GPUs drew plus the host's 900 W.
+        #expect(result.output.range(of: #"last status: PDU pdu-r01 [0-9]+ W \(2 outlets\)"#, options: .regularExpression) != nil, "\(result.output)")
+        #expect(result.output.contains("last status: UPS ups-1 on mains"), "\(result.output)")
         #expect(result.output.contains("all daemons started, ran and stopped cleanly"))
     }
 }
