@@ -3,6 +3,7 @@ import GreencapCore
 import Logging
 import Modbus
 import SerialPorts
+import Synchronization
 
 /// The node's PDUs, UPSes and meters: one poller thread per bus, readings kept in `readings`, and a
 /// one-line summary per tick for the status line.
@@ -11,6 +12,9 @@ public final class ModbusSampler: Sendable {
     public let pollers: [ModbusBusPoller]
     private let outlets: [String: [Int]]
     private let classes: [String: DeviceProfile.DeviceClass]
+    private let serialPollers: [ModbusBusPoller]
+    private let logger: Logger
+    private let watcher = Mutex<(monitor: SerialPortMonitor?, task: Task<Void, Never>?)>((nil, nil))
 
     /// Resolves every device's profile; a missing or invalid profile is a config error at its `profile` line.
     public static func profiles(for settings: ModbusSettings, configFile: String) throws(ConfigError) -> [String: DeviceProfile] {
@@ -35,6 +39,7 @@ public final class ModbusSampler: Sendable {
 
     public init(settings: ModbusSettings, profiles: [String: DeviceProfile], logger: Logger) {
         var pollers: [ModbusBusPoller] = []
+        var serialPollers: [ModbusBusPoller] = []
         var outlets: [String: [Int]] = [:]
         var classes: [String: DeviceProfile.DeviceClass] = [:]
         for bus in settings.buses {
@@ -59,11 +64,15 @@ public final class ModbusSampler: Sendable {
             var busLogger = logger
             busLogger[metadataKey: "bus"] = "\(bus.name)"
             let (endpoint, resolve) = Self.endpoint(bus, line: first.connection, logger: busLogger)
-            pollers.append(ModbusBusPoller(
+            let poller = ModbusBusPoller(
                 settings: ModbusBusSettings(name: bus.name, endpoint: endpoint, pollEvery: bus.pollEvery, backoffLimit: bus.backoffLimit, devices: devices),
-                readings: readings, logger: busLogger, resolveDevice: resolve))
+                readings: readings, logger: busLogger, resolveDevice: resolve)
+            pollers.append(poller)
+            if endpoint.isSerial { serialPollers.append(poller) }
         }
         self.pollers = pollers
+        self.serialPollers = serialPollers
+        self.logger = logger
         self.outlets = outlets
         self.classes = classes
     }
@@ -93,9 +102,48 @@ public final class ModbusSampler: Sendable {
         }
     }
 
-    public func start() { for poller in pollers { poller.start() } }
+    public func start() {
+        for poller in pollers { poller.start() }
+        watchSerialAdapters()
+    }
 
-    public func stop() async { for poller in pollers { await poller.stop() } }
+    public func stop() async {
+        let (monitor, task) = watcher.withLock { state in
+            defer { state = (nil, nil) }
+            return state
+        }
+        monitor?.stop()
+        task?.cancel()
+        for poller in pollers { await poller.stop() }
+    }
+
+    /// A serial adapter plugged (back) in: the serial buses retry at once instead of waiting out their
+    /// backoff. Without udev events (no udevd) the backoff retries still find it, just later.
+    private func watchSerialAdapters() {
+        guard !serialPollers.isEmpty else { return }
+        let monitor: SerialPortMonitor
+        do {
+            monitor = try SerialPortMonitor(logger: logger)
+        } catch {
+            logger.warning("serial hot-plug events unavailable; serial buses reopen on their retry schedule", metadata: ["error": "\(error)"])
+            return
+        }
+        let pollers = serialPollers, logger = logger
+        let task = Task {
+            for await event in monitor.events {
+                switch event {
+                case .added(let port):
+                    logger.info("serial adapter added; retrying serial buses now", metadata: ["device": "\(port.devnode)"])
+                    for poller in pollers { poller.pollSoon() }
+                case .eventsLost:
+                    for poller in pollers { poller.pollSoon() }
+                case .removed(let devnode, _):
+                    logger.notice("serial adapter removed", metadata: ["device": "\(devnode)"])
+                }
+            }
+        }
+        watcher.withLock { $0 = (monitor, task) }
+    }
 
     /// "PDU pdu-a 1234 W; UPS ups-a on battery 87 % 1380 s; meter m1 5200 W"; stale and failing devices say so.
     public func summary(now: Int64) -> String {

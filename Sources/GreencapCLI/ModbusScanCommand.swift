@@ -43,8 +43,9 @@ struct ModbusScanCommand: ParsableCommand {
                 let settings = ModbusDeviceSettings(name: "scan", profile: profile, unitID: id, connection: connection)
                 let result = ModbusSinglePoll(settings: settings, endpoint: endpoint).run()
                 if let error = result.error {
-                    // An exception is an answer: something is there, just not this map.
-                    if error.contains("exception") { answered = true }
+                    // An exception is an answer: something is there, just not this map. Exceptions 10 and 11
+                    // come from a gateway saying no device answers behind it.
+                    if error.contains("exception"), !error.contains("exception 10 "), !error.contains("exception 11 ") { answered = true }
                     if error.contains("cannot connect") { throw CLIError(error) }
                     if !answered && error.contains("no answer") { break }
                 } else {

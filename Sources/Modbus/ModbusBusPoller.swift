@@ -1,5 +1,6 @@
 import GreencapCore
 import Logging
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,6 +16,7 @@ public final class ModbusBusPoller: Sendable {
     private let logger: Logger
     private let thread: DedicatedThread
     private let signal = StopSignal()
+    private let retryNow = RetryFlag()
     private let resolveDevice: (@Sendable () -> String?)?
 
     public init(settings: ModbusBusSettings, readings: ModbusReadings, logger: Logger, resolveDevice: (@Sendable () -> String?)? = nil) {
@@ -26,9 +28,9 @@ public final class ModbusBusPoller: Sendable {
     }
 
     public func start() {
-        let settings = settings, readings = readings, logger = logger, signal = signal, resolve = resolveDevice
+        let settings = settings, readings = readings, logger = logger, signal = signal, resolve = resolveDevice, retryNow = retryNow
         thread.submit {
-            let loop = PollLoop(settings: settings, readings: readings, logger: logger, signal: signal, resolveDevice: resolve)
+            let loop = PollLoop(settings: settings, readings: readings, logger: logger, signal: signal, retryNow: retryNow, resolveDevice: resolve)
             loop.run()
         }
     }
@@ -40,8 +42,11 @@ public final class ModbusBusPoller: Sendable {
         thread.stop()
     }
 
-    /// Cuts the current wait short: the adapter came back, poll now.
-    public func pollSoon() { signal.wake() }
+    /// Cuts the current wait and every device's backoff short: the adapter came back, poll now.
+    public func pollSoon() {
+        retryNow.value.store(true, ordering: .relaxed)
+        signal.wake()
+    }
 }
 
 /// The bus thread's loop and the per-device state it keeps.
@@ -58,15 +63,20 @@ private final class PollLoop {
     let readings: ModbusReadings
     let logger: Logger
     let signal: StopSignal
+    let retryNow: RetryFlag
     let link: BusLink
     let clock = ContinuousClock()
     var devices: [DeviceState]
 
-    init(settings: ModbusBusSettings, readings: ModbusReadings, logger: Logger, signal: StopSignal, resolveDevice: (@Sendable () -> String?)?) {
+    init(
+        settings: ModbusBusSettings, readings: ModbusReadings, logger: Logger, signal: StopSignal, retryNow: RetryFlag,
+        resolveDevice: (@Sendable () -> String?)?
+    ) {
         self.settings = settings
         self.readings = readings
         self.logger = logger
         self.signal = signal
+        self.retryNow = retryNow
         self.link = BusLink(endpoint: settings.endpoint, resolveDevice: resolveDevice)
         let now = ContinuousClock().now
         self.devices = settings.devices.map { DeviceState(session: DeviceSession(settings: $0), nextAttempt: now) }
@@ -87,6 +97,10 @@ private final class PollLoop {
         ])
         while !signal.isStopped {
             let cycleStart = clock.now
+            if retryNow.value.exchange(false, ordering: .relaxed) {
+                link.close()
+                for index in devices.indices { devices[index].nextAttempt = cycleStart }
+            }
             for index in devices.indices where devices[index].nextAttempt <= clock.now {
                 if signal.isStopped { break }
                 poll(index, cycleStart: cycleStart)
@@ -186,4 +200,9 @@ func wallMilliseconds() -> Int64 {
     var now = timespec()
     clock_gettime(CLOCK_REALTIME, &now)
     return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+}
+
+/// Set from any thread (the hot-plug monitor) to make the bus thread retry every device now.
+final class RetryFlag: Sendable {
+    let value = Atomic<Bool>(false)
 }

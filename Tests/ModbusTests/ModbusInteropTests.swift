@@ -117,4 +117,37 @@ struct ModbusInteropTests {
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.range(of: #"\[1\]:\s+230\.2"#, options: .regularExpression) != nil, "\(run.output)")
     }
+
+    @Test("`greencap modbus scan` finds the units a gateway serves and names the profile that reads each")
+    func scan() throws {
+        let directory = try TemporaryDirectory.make()
+        defer { directory.remove() }
+        let server = try ModbusPeers.simulatorTCP("eastron-sdm630", in: directory, extra: ["--unit", "1", "--unit", "3"])
+        defer { server.stop() }
+        let run = try Subprocess.run(
+            try Paths.executable("greencap"),
+            ["modbus", "scan", "--tcp", "127.0.0.1:\(server.port)", "--units", "1-4", "--profile", "eastron-sdm630", "--profile", "janitza-umg96rm"])
+        #expect(run.status == 0, "\(run.output)")
+        let rows = run.output.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        #expect(rows.contains { $0.first == "1" && $0.contains("eastron-sdm630") && !$0.contains("janitza-umg96rm") }, "\(run.output)")
+        #expect(rows.contains { $0.first == "3" && $0.contains("eastron-sdm630") }, "\(run.output)")
+        #expect(!rows.contains { $0.first == "2" || $0.first == "4" }, "units 2 and 4 are not there: \(run.output)")
+    }
+
+    @Test("writes with FC06 and FC16 reach a pymodbus server and read back")
+    func writes() throws {
+        let directory = try TemporaryDirectory.make()
+        defer { directory.remove() }
+        let server = try ModbusPeers.pymodbusTCP("apc-smart-ups", in: directory, extra: ["--fixture", "1"])
+        defer { server.stop() }
+        let connection = try ModbusConnection(endpoint: .tcp(host: "127.0.0.1", port: server.port))
+        connection.setTimeouts(response: .seconds(1), byte: .milliseconds(100))
+        try connection.open()
+        // APC settings registers (transfer high/low at 1026/1027; AN176 accepts FC16, some firmware FC06 only).
+        try connection.writeRegisters(unit: 1, start: 1026, words: [270, 200], function: 16)
+        #expect(try connection.read(.holding, unit: 1, start: 1026, count: 2) == [270, 200])
+        try connection.writeRegisters(unit: 1, start: 1026, words: [265, 205], function: 6)
+        #expect(try connection.read(.holding, unit: 1, start: 1026, count: 2) == [265, 205])
+        #expect(connection.requestCount == 5, "FC16 is one request; FC06 is one per register")
+    }
 }

@@ -93,6 +93,51 @@ struct ModbusPollerTests {
         #expect(deadAttempts >= 2 && deadAttempts <= 6, "dead unit attempts: \(deadAttempts)")
         #expect(readings.snapshot("meter-live")?.health == .answering)
     }
+
+    @Test("an RTU line that vanishes and comes back: pollSoon (the hot-plug event) reopens it before the backoff ends")
+    func reopenOnHotPlug() async throws {
+        let directory = try TemporaryDirectory.make()
+        defer { directory.remove() }
+        var line = try ModbusPeers.PtyPair(in: directory)
+        let ready = directory.path + "/sim.ready"
+        let arguments = { (slave: String) in
+            ["sim", "modbus", "--profile", "eastron-sdm630", "--rtu", slave, "--baud", "19200", "--ready-file", ready]
+        }
+        var simulator = try ModbusPeers.serveRTU(try Paths.executable("greencap"), arguments(line.slave), ready: ready)
+        let profile = try ModbusPeers.profile("eastron-sdm630")
+        var connection = profile.connection
+        connection.responseTimeout = .milliseconds(150)
+        let readings = ModbusReadings()
+        let poller = ModbusBusPoller(
+            settings: ModbusBusSettings(
+                name: "rs485", endpoint: .rtu(device: line.master, baud: 19200, parity: .none, dataBits: 8, stopBits: 1),
+                pollEvery: .milliseconds(100), backoffLimit: .seconds(30),
+                devices: [ModbusDeviceSettings(name: "meter", profile: profile, unitID: 1, connection: connection)]),
+            readings: readings, logger: logger)
+        poller.start()
+        #expect(waitUntil { readings.snapshot("meter")?.health == .answering })
+
+        // Unplugged: the line and the device on it are gone.
+        simulator.signal(SIGTERM)
+        simulator.wait(timeout: .seconds(5))
+        line.stop()
+        #expect(waitUntil {
+            if case .failing(_, _, let count) = readings.snapshot("meter")?.health { return count >= 6 }
+            return false
+        }, "the next attempt is now seconds away")
+
+        // Plugged back in under the same name; the hot-plug event arrives.
+        line = try ModbusPeers.PtyPair(in: directory)
+        defer { line.stop() }
+        try? FileManager.default.removeItem(atPath: ready)
+        simulator = try ModbusPeers.serveRTU(try Paths.executable("greencap"), arguments(line.slave), ready: ready)
+        defer { simulator.signal(SIGTERM); simulator.wait(timeout: .seconds(5)) }
+        let plugged = ContinuousClock.now
+        poller.pollSoon()
+        #expect(waitUntil(.seconds(2)) { readings.snapshot("meter")?.health == .answering }, "reopened within 2 s, not after the backoff")
+        #expect(ContinuousClock.now - plugged < .seconds(2))
+        await poller.stop()
+    }
 }
 
 func wallClockMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
