@@ -52,13 +52,12 @@ extension ProfileDecoder {
         var readings: [Reading] = []
         readings.reserveCapacity(instances.count)
         for (index, instance) in instances.enumerated() {
-            let point = profile.points[instance.point]
-            guard let metric = point.metric else { continue }
+            guard let metric = metrics[instance.point] else { continue }
             var reading = Reading(
                 metric: metric, entity: instance.entity, value: nil, quality: .good, timestamp: timestamp, device: device)
             switch values[index] {
             case .missing: continue
-            case .number(let number): reading.value = .number(number * (metric.factor(from: point.unit) ?? 1))
+            case .number(let number): reading.value = .number(number * layouts[instance.point].unitFactor)
             case .flag(let flag): reading.value = .flag(flag)
             case .text(let text): reading.value = .text(text)
             case .invalid(let reason):

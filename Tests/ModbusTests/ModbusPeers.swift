@@ -84,9 +84,13 @@ enum ModbusPeers {
             throw TestFailure("socat did not create the pty pair:\n\(process.text)")
         }
 
+        /// SIGKILL, because socat inherits the test runner's blocked SIGTERM and would sit out the wait;
+        /// its links are removed here instead, as a clean exit would.
         func stop() {
-            process.signal(SIGTERM)
+            process.signal(SIGKILL)
             process.wait(timeout: .seconds(5))
+            try? FileManager.default.removeItem(atPath: master)
+            try? FileManager.default.removeItem(atPath: slave)
         }
     }
 

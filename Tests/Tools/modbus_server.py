@@ -31,6 +31,9 @@ import sys
 # once serving, asyncio's handlers take over.
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
+# A parent may start us with these blocked (the Swift test runner's threads block them for their own
+# signal handling, and posix_spawn passes the mask on); unblocked, SIGTERM ends us at once.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
