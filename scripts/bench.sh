@@ -61,7 +61,7 @@ pdu_sim=$!
 "$bin/greencap" sim modbus --profile apc-smart-ups --fixture 1 --tcp 127.0.0.1:0 --ready-file "$tmp/ups.port" 2>"$tmp/ups-sim.log" &
 ups_sim=$!
 for _ in $(seq 100); do [[ -s "$tmp/pdu.port" && -s "$tmp/ups.port" ]] && break; sleep 0.1; done
-"$bin/greencap" modbus bench --iterations 20000 --cycles 2000 --rounds 10 \
+"$bin/greencap" modbus bench --iterations 20000 --cycles 2000 --rounds 40 \
   --pdu "127.0.0.1:$(cat "$tmp/pdu.port")" --ups "127.0.0.1:$(cat "$tmp/ups.port")" --json-file "$out/modbus.json"
 kill $pdu_sim $ups_sim
 wait $pdu_sim $ups_sim 2>/dev/null || true

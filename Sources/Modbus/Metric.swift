@@ -47,18 +47,17 @@ public struct Metric: Sendable, Hashable, CustomStringConvertible {
     }()
 
     /// The factor from a published unit to this metric's unit; nil when they measure different things.
-    public func factor(from published: String) -> Double? {
-        let factors: [Unit: [String: Double]] = [
-            .watts: ["W": 1, "kW": 1000, "MW": 1e6],
-            .wattHours: ["Wh": 1, "kWh": 1000, "MWh": 1e6],
-            .volts: ["V": 1, "kV": 1000],
-            .amperes: ["A": 1, "mA": 0.001],
-            .seconds: ["s": 1, "min": 60, "h": 3600],
-            .percent: ["%": 1],
-            .hertz: ["Hz": 1],
-            .flag: ["": 1],
-            .text: ["": 1],
-        ]
-        return factors[unit]?[published]
-    }
+    public func factor(from published: String) -> Double? { Self.factors[unit]?[published] }
+
+    private static let factors: [Unit: [String: Double]] = [
+        .watts: ["W": 1, "kW": 1000, "MW": 1e6],
+        .wattHours: ["Wh": 1, "kWh": 1000, "MWh": 1e6],
+        .volts: ["V": 1, "kV": 1000],
+        .amperes: ["A": 1, "mA": 0.001],
+        .seconds: ["s": 1, "min": 60, "h": 3600],
+        .percent: ["%": 1],
+        .hertz: ["Hz": 1],
+        .flag: ["": 1],
+        .text: ["": 1],
+    ]
 }

@@ -42,6 +42,7 @@ public final class RawModbusLoop {
     // One buffer for every request, as a C client would keep, so the peer allocates nothing per request.
     private var words = [UInt16](repeating: 0, count: RegisterType.holding.protocolReadLimit)
     private var bits = [UInt8](repeating: 0, count: RegisterType.coil.protocolReadLimit)
+    private var connected = false
 
     /// Connects now; `requests` are sent in order on every `cycle()`.
     public init(endpoint: ModbusEndpoint, unit: UInt8, requests: [ReadPlan.Request], responseTimeout: Duration) throws(ModbusError) {
@@ -51,22 +52,24 @@ public final class RawModbusLoop {
         }
         // The same constructor the stack's ModbusConnection uses, so both sides connect the same way.
         guard let made = modbus_new_tcp_pi(host, String(port)) else {
-            throw .invalidRequest("libmodbus refused the endpoint \(endpoint): \(ModbusError.errorText(errno))")
+            let code = errno
+            throw .invalidRequest("libmodbus refused the endpoint \(endpoint): \(ModbusError.errorText(code))")
         }
         context = made
         self.requests = requests
         let micros = max(1, responseTimeout.components.seconds * 1_000_000 + responseTimeout.components.attoseconds / 1_000_000_000_000)
         modbus_set_response_timeout(context, UInt32(micros / 1_000_000), UInt32(micros % 1_000_000))
         modbus_set_slave(context, Int32(unit))
-        if modbus_connect(context) != 0 {
+        // Every stored property is set by now, so a throw below still runs deinit, which frees the context.
+        guard modbus_connect(context) == 0 else {
             let code = errno
-            modbus_free(context)
             throw .connectFailed("\(endpoint): \(ModbusError.errorText(code))")
         }
+        connected = true
     }
 
     deinit {
-        modbus_close(context)
+        if connected { modbus_close(context) }
         modbus_free(context)
     }
 
