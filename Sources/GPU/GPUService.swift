@@ -43,7 +43,7 @@ public final class GPUService: Sendable {
 
     public func setPowerLimit(gpu: String, to limit: Milliwatts) async throws(GPUWriteError) -> LimitChange {
         try await thread.run { [self] () throws(GPUWriteError) -> LimitChange in
-            guard let fleet = state.fleet else { throw .unknownGPU(gpu) }
+            guard let fleet = state.fleet else { throw .nvmlUnavailable(reason: state.lastFailure ?? "not opened yet") }
             return try fleet.setPowerLimit(gpu: gpu, to: limit)
         }
     }

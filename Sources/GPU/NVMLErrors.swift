@@ -43,6 +43,8 @@ public enum GPUWriteError: Error, Sendable, Hashable, CustomStringConvertible {
     case gpuLost(index: UInt32, uuid: String)
     case readOnly
     case limitsUnknown(index: UInt32)
+    /// NVML is not open (no driver, or it failed): no GPU can take a limit until it is.
+    case nvmlUnavailable(reason: String)
     case nvml(NVMLCallError)
 
     public var description: String {
@@ -52,6 +54,7 @@ public enum GPUWriteError: Error, Sendable, Hashable, CustomStringConvertible {
         case .readOnly: "GPU writes are off ([gpu] writes = \"read-only\"): nothing was set"
         case .limitsUnknown(let index):
             "GPU \(index) did not report its power-limit constraints, so a limit cannot be clamped safely: nothing was set"
+        case .nvmlUnavailable(let reason): "NVML is not available (\(reason)): no power limit was set"
         case .nvml(let error): "\(error)"
         }
     }

@@ -67,6 +67,17 @@ struct GPUServiceTests {
             return
         }
         #expect(reason.contains("/nonexistent/libnvidia-ml.so.1"))
+        // A limit asked for while NVML is down says so, rather than that the GPU does not exist.
+        do {
+            _ = try await service.setPowerLimit(gpu: "0", to: .watts(400))
+            Issue.record("a limit was accepted without NVML")
+        } catch {
+            guard case .nvmlUnavailable(let why) = error else {
+                Issue.record("expected nvmlUnavailable, got \(error)")
+                return
+            }
+            #expect(why.contains("/nonexistent/libnvidia-ml.so.1"))
+        }
         await service.stop()
     }
 }
