@@ -10,12 +10,18 @@ public struct HourlyRecord: Sendable, Equatable {
     public var solarMW: Double
     /// Average wind output over the hour, MW; nil where the source published none.
     public var windMW: Double?
+    /// Average demand over the hour, MW; nil where no source gave it (KPX's regional files carry none).
+    public var demandMW: Double?
+    /// Curtailment of solar and wind in the hour; unknown unless a curtailment file was merged in.
+    public var curtailment: Curtailment
 
-    public init(region: String, startUTC: Int64, solarMW: Double, windMW: Double?) {
+    public init(region: String, startUTC: Int64, solarMW: Double, windMW: Double?, demandMW: Double? = nil, curtailment: Curtailment = .unknown) {
         self.region = region
         self.startUTC = startUTC
         self.solarMW = solarMW
         self.windMW = windMW
+        self.demandMW = demandMW
+        self.curtailment = curtailment
     }
 
     /// Solar plus wind, counting missing wind as zero (so a gap never inflates the score).

@@ -10,6 +10,8 @@ public enum KPXRegionalFile {
         public var layout: String
         /// Values kept but worth a look (negative generation, hours missing inside the file's range).
         public var warnings: [String]
+        /// The line each hour's solar value came from, for merge conflicts.
+        var lines: [Int64: Int] = [:]
     }
 
     public static func parse(_ text: String, file: String, region: String) throws(FeedFileError) -> Import {
@@ -84,13 +86,15 @@ public enum KPXRegionalFile {
         let starts = Set(solarByStart.keys).union(windByStart.keys).sorted()
         var records: [HourlyRecord] = []
         records.reserveCapacity(starts.count)
+        var solarLines: [Int64: Int] = [:]
         var missingSolar = 0
         for start in starts {
-            guard let solar = solarByStart[start]?.value else {
+            guard let solar = solarByStart[start] else {
                 missingSolar += 1
                 continue
             }
-            records.append(HourlyRecord(region: region, startUTC: start, solarMW: solar, windMW: windByStart[start]?.value))
+            records.append(HourlyRecord(region: region, startUTC: start, solarMW: solar.value, windMW: windByStart[start]?.value))
+            solarLines[start] = solar.line
         }
         if missingSolar > 0 { warnings.append("\(missingSolar) hour(s) with wind but no solar value left out") }
         if let first = records.first, let last = records.last {
@@ -99,28 +103,17 @@ public enum KPXRegionalFile {
                 warnings.append("\(expected - records.count) hour(s) missing between \(Timestamp.format(first.startUTC)) and \(Timestamp.format(last.startUTC)) KST; not filled in")
             }
         }
-        return Import(records: records, layout: layout, warnings: warnings)
+        return Import(records: records, layout: layout, warnings: warnings, lines: solarLines)
     }
 
     /// Start of a KPX trade hour in UTC: trade hour h on date d (KST) is d + (h − 1) h.
     static func hourStart(date: Substring, hour: Substring, file: String, line: Int, headers: (Substring, Substring)) throws(FeedFileError) -> Int64 {
-        let digits = date.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == " " }).map(String.init)
-        var parts: [Int64]?
-        if digits.count == 3 {
-            parts = digits.compactMap { Int64($0) }
-        } else if digits.count == 1, digits[0].count == 8, let whole = Int64(digits[0]) {
-            parts = [whole / 10000, whole / 100 % 100, whole % 100]
-        }
-        guard let parts, parts.count == 3, (1...12).contains(parts[1]), (1...Timestamp.daysInMonth(year: parts[0], month: parts[1])).contains(parts[2])
-        else {
-            throw FeedFileError(file: file, line: line, field: String(headers.0), problem: "expected a date like 2023-03-01, found '\(date)'")
-        }
+        let day = try KPXDate.dayStart(date, file: file, line: line, field: headers.0)
         let hourDigits = hour.prefix { $0.isNumber }
         guard let tradeHour = Int64(hourDigits), (1...24).contains(tradeHour) else {
             throw FeedFileError(file: file, line: line, field: String(headers.1), problem: "expected a trade hour 1-24 (hour-ending), found '\(hour)'")
         }
-        let day = Timestamp.daysFromCivil(year: parts[0], month: parts[1], day: parts[2])
-        return day * 86400 + (tradeHour - 1) * 3600 - Timestamp.kstOffsetSeconds
+        return day + (tradeHour - 1) * 3600
     }
 }
 
