@@ -36,10 +36,12 @@ enum KPXDailyHoursFile {
 
         let quantity = try resolveQuantity(layout: layout, stated: stated, days: days.map(\.values), table: table)
         var warnings: [String] = []
-        if layout.quantity == nil, let stated, let profile = KPXValueProfile(days: days.map(\.values)), profile.guess != stated {
-            warnings.append("imported as \(stated.rawValue) as stated, but the values look like \(profile.guess.rawValue): \(profile.evidence)")
-        }
         let units = try rowUnits(days.map { ($0.line, $0.values) }, quantity: quantity, table: table, warnings: &warnings)
+        // Checked in MW, so a release that switches unit part-way is not mistaken for a quantity that swings.
+        let inMW = zip(days, units).map { day, unit in day.values.map { $0.map(unit.megawatts) } }
+        if layout.quantity == nil, let stated, let profile = KPXValueProfile(days: inMW), profile.guess != stated {
+            warnings.insert("imported as \(stated.rawValue) as stated, but the values look like \(profile.guess.rawValue): \(profile.evidence)", at: 0)
+        }
 
         days.sort { $0.start < $1.start }
         var hours: [FeedHour] = []

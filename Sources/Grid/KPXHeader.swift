@@ -55,11 +55,15 @@ enum KPXColumn: Equatable {
     }
 
     /// The quantity a header word names, if any: the only sign of what a Jeju day-row file holds.
-    static func quantity(_ key: String) -> FeedQuantity? {
-        if key.contains("태양광") || key.contains("solar") || key.hasPrefix("pv") { return .solar }
-        if key.contains("풍력") || key.contains("wind") { return .wind }
-        if key.contains("수요") || key.contains("부하") || key.contains("demand") || key.contains("load") { return .demand }
-        return nil
+    static func quantity(_ key: String) -> FeedQuantity? { quantities(key).first }
+
+    /// Every quantity a header word names ("태양광 및 풍력" names two).
+    static func quantities(_ key: String) -> [FeedQuantity] {
+        var named: [FeedQuantity] = []
+        if key.contains("태양광") || key.contains("solar") || key.hasPrefix("pv") { named.append(.solar) }
+        if key.contains("풍력") || key.contains("wind") { named.append(.wind) }
+        if key.contains("수요") || key.contains("부하") || key.contains("demand") || key.contains("load") { named.append(.demand) }
+        return named
     }
 
     /// Whether a header word speaks of curtailment (출력제어, 총제어량, curtailment).

@@ -59,7 +59,7 @@ struct KPXHeaderMap {
             hours[hour - 1] = hours[hour - 1] ?? index
         }
         let keys = fields.map(KPXColumn.key)
-        quantities = Set(keys.compactMap(KPXColumn.quantity))
+        quantities = Set(keys.flatMap(KPXColumn.quantities))
         mentionsCurtailment = keys.contains(where: KPXColumn.mentionsCurtailment)
         let hourKeys = hours.compactMap { $0 }.map { keys[$0] }
         hourUnit = (hourKeys + keys).lazy.compactMap(MWUnit.init(key:)).first
