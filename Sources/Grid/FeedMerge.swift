@@ -7,15 +7,33 @@ public struct FeedMerge: Sendable {
     public let region: String
     /// What the merge had to decide: curtailment rows that override another file's silence.
     public private(set) var warnings: [String] = []
-    private var byStart: [Int64: FeedHour] = [:]
-    private var origins: [SourceKey: (file: String, line: Int?)] = [:]
+
+    /// Where an hour's curtailment of one fuel came from: a file, and its row unless inferred from silence.
+    private struct Origin: Sendable {
+        var source: Int
+        var line: Int?
+    }
+
+    private struct Entry: Sendable {
+        var hour: FeedHour
+        var solarCurtailment: Origin?
+        var windCurtailment: Origin?
+
+        mutating func set(_ fuel: FeedQuantity, _ origin: Origin) {
+            if fuel == .solar { solarCurtailment = origin } else { windCurtailment = origin }
+        }
+    }
+
+    private var entries: [Int64: Entry] = [:]
+    /// Each file added, with the rows its values came from, to name the earlier side of a conflict.
+    private var sources: [(file: String, lines: [SourceKey: Int])] = []
 
     public init(region: String) {
         self.region = region
     }
 
     /// The merged hours in time order.
-    public var hours: [FeedHour] { byStart.values.sorted { $0.startUTC < $1.startUTC } }
+    public var hours: [FeedHour] { entries.values.map(\.hour).sorted { $0.startUTC < $1.startUTC } }
 
     /// The hours that have solar, as supply records for scoring and replay.
     public var records: [HourlyRecord] { hours.compactMap(\.record) }
@@ -24,47 +42,49 @@ public struct FeedMerge: Sendable {
         guard imported.region == region else {
             throw FeedFileError(file: imported.file, line: 1, field: "-", problem: "imported for \(imported.region), merging \(region)")
         }
+        let source = sources.count
+        sources.append((imported.file, imported.lines))
         var overridden = 0
         var example = ""
         for hour in imported.hours {
-            var merged = byStart[hour.startUTC] ?? FeedHour(region: region, startUTC: hour.startUTC)
+            var entry = entries[hour.startUTC] ?? Entry(hour: FeedHour(region: region, startUTC: hour.startUTC))
             for quantity in FeedQuantity.allCases {
                 guard let value = hour[quantity] else { continue }
-                let key = SourceKey(start: hour.startUTC, field: .value(quantity))
-                if let earlier = merged[quantity], abs(earlier - value) > 1e-9 * max(1, abs(value)) {
-                    let origin = origins[key].map { "\($0.file):\($0.line ?? 0)" } ?? "another file"
+                if let earlier = entry.hour[quantity], abs(earlier - value) > 1e-9 * max(1, abs(value)) {
+                    let key = SourceKey(start: hour.startUTC, field: .value(quantity))
+                    let origin = sources.dropLast().first { $0.lines[key] != nil }.map { "\($0.file):\($0.lines[key] ?? 0)" } ?? "an earlier file"
                     throw FeedFileError(
                         file: imported.file, line: imported.lines[key] ?? 1, field: quantity.rawValue,
                         problem: "\(Timestamp.format(hour.startUTC)) KST: \(value) MW here but \(earlier) MW in \(origin) (overlapping releases disagree)")
                 }
-                merged[quantity] = value
-                origins[key] = origins[key] ?? (imported.file, imported.lines[key])
+                entry.hour[quantity] = value
             }
             for fuel in [FeedQuantity.solar, .wind] {
                 guard let said = hour.curtailment[fuel] else { continue }
-                let key = SourceKey(start: hour.startUTC, field: .curtailment(fuel))
-                let line = imported.lines[key]
-                guard let earlier = merged.curtailment[fuel], earlier != said, let origin = origins[key] else {
-                    merged.curtailment[fuel] = said
-                    origins[key] = (imported.file, line)
+                let line = imported.lines[SourceKey(start: hour.startUTC, field: .curtailment(fuel))]
+                let here = Origin(source: source, line: line)
+                let earlierOrigin = fuel == .solar ? entry.solarCurtailment : entry.windCurtailment
+                guard let earlier = entry.hour.curtailment[fuel], earlier != said, let earlierOrigin else {
+                    entry.hour.curtailment[fuel] = said
+                    if earlierOrigin?.line == nil { entry.set(fuel, here) }
                     continue
                 }
                 // A listed row beats a file's silence about the day; two listed rows that differ conflict.
-                switch (origin.line, line) {
+                switch (earlierOrigin.line, line) {
                 case (nil, .some):
-                    merged.curtailment[fuel] = said
-                    origins[key] = (imported.file, line)
+                    entry.hour.curtailment[fuel] = said
+                    entry.set(fuel, here)
                 case (.some, nil):
                     break
                 default:
                     throw FeedFileError(
                         file: imported.file, line: line ?? 1, field: "\(fuel.rawValue) curtailment",
-                        problem: "\(Timestamp.format(hour.startUTC)) KST: \(said.label) here but \(earlier.label) in \(origin.file):\(origin.line ?? 0)")
+                        problem: "\(Timestamp.format(hour.startUTC)) KST: \(said.label) here but \(earlier.label) in \(sources[earlierOrigin.source].file):\(earlierOrigin.line ?? 0)")
                 }
                 overridden += 1
                 if example.isEmpty { example = "\(fuel.rawValue) at \(Timestamp.format(hour.startUTC)) KST" }
             }
-            byStart[hour.startUTC] = merged
+            entries[hour.startUTC] = entry
         }
         if overridden > 0 {
             warnings.append(

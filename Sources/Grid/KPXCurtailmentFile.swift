@@ -44,6 +44,7 @@ public enum KPXCurtailmentFile {
         let numberColumn = map.first(.eventNumber)
         let totalColumn = map.first(.curtailedTotal)
         let hourColumns = map.hours.compactMap { $0 }
+        let names = hourColumns.map(table.field)
         let unit = map.hourUnit ?? .mega
         guard fuelColumn != nil || layout.quantity != nil || stated != nil else {
             throw FeedFileError(
@@ -79,14 +80,14 @@ public enum KPXCurtailmentFile {
                 number = Int(value)
             }
             var marks: [CurtailmentEvent.Mark] = []
-            for column in hourColumns {
-                marks.append(try mark(row.fields[column], unit: unit, file: file, line: row.line, field: table.field(column)))
+            for (column, name) in zip(hourColumns, names) {
+                marks.append(try mark(row.fields[column], unit: unit, file: file, line: row.line, field: name))
             }
             // A row whose hours are all blank names the day only (Jeju's solar rows); that is its meaning,
             // not damage. Blanks among filled hours are.
             let hours: [CurtailmentEvent.Mark]? = marks.allSatisfy { $0 == .blank } ? nil : marks
             if let hours {
-                for (index, mark) in hours.enumerated() where mark == .blank { blanks.append("line \(row.line) \(table.field(hourColumns[index]))") }
+                for (index, mark) in hours.enumerated() where mark == .blank { blanks.append("line \(row.line) \(names[index])") }
             }
             var total: Double?
             if let totalColumn, let value = try KPXNumber.parse(row.fields[totalColumn], file: file, line: row.line, field: table.field(totalColumn)) {

@@ -15,6 +15,7 @@ enum KPXDailyHoursFile {
             throw FeedFileError(file: file, line: table.headerNumber, field: "-", problem: "no date column")
         }
         let hourColumns = table.map.hours.compactMap { $0 }
+        let names = hourColumns.map(table.field)
         var days: [(line: Int, start: Int64, values: [Double?])] = []
         var lineOfDay: [Int64: Int] = [:]
         var outOfOrder: [Int] = []
@@ -28,8 +29,8 @@ enum KPXDailyHoursFile {
             lineOfDay[start] = row.line
             if let previous = days.last, start < previous.start { outOfOrder.append(row.line) }
             var values: [Double?] = []
-            for column in hourColumns {
-                values.append(try KPXNumber.parse(row.fields[column], file: file, line: row.line, field: table.field(column)))
+            for (column, name) in zip(hourColumns, names) {
+                values.append(try KPXNumber.parse(row.fields[column], file: file, line: row.line, field: name))
             }
             days.append((row.line, start, values))
         }
@@ -52,7 +53,7 @@ enum KPXDailyHoursFile {
         for (index, day) in days.enumerated() {
             for (offset, value) in day.values.enumerated() {
                 let start = day.start + Int64(offset) * 3600
-                let field = table.field(hourColumns[offset])
+                let field = names[offset]
                 guard let value else {
                     blanks.append("line \(day.line) \(field)")
                     continue

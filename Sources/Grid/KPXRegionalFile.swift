@@ -120,6 +120,8 @@ public enum KPXRegionalFile {
 /// KPX's numbers: thousands separators ("1,091.33"), surrounding spaces, blank cells for "not published".
 enum KPXNumber {
     static func parse(_ field: Substring, file: String, line: Int, field name: String) throws(FeedFileError) -> Double? {
+        // Most cells are plain numbers: parse them as they stand and clean up only the rest.
+        if let value = Double(field), value.isFinite { return value }
         let cleaned = String(field.unicodeScalars.filter { !$0.properties.isWhitespace && $0 != "," })
         if cleaned.isEmpty || cleaned == "-" { return nil }
         guard let value = Double(cleaned), value.isFinite else {
