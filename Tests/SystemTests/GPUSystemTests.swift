@@ -126,31 +126,3 @@ import Testing
         #expect(agent.wait(timeout: .seconds(15)) == 0, "log:\n\(agent.text)")
     }
 }
-
-/// `greencap grid import` against KPX's files as published.
-@Suite struct GridImportSystemTests {
-    @Test func importReproducesTheNormalizedJeonnamValuesFromEachRawFile() throws {
-        let reference = try String(contentsOfFile: Paths.jeonnamCSV, encoding: .utf8)
-            .split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        // ts_start_kst → (solar, wind) exactly as written in the normalized file.
-        var expected: [String: (String, String)] = [:]
-        for row in reference { expected[String(row[0])] = (String(row[3]), String(row[4])) }
-        var compared = 0
-        for name in ["2023-03_2023-05", "2023-06_2023-08", "2023-12"] {
-            let file = Paths.repository + "/Data/grid/raw/kpx_regional/kpx_regional_solar_wind_hourly_\(name).cp949.csv"
-            let result = try Subprocess.run(try Paths.executable("greencap"), ["grid", "import", file, "--region", "KR-46"])
-            #expect(result.status == 0, "\(result.output)")
-            for line in result.output.split(separator: "\n") where line.hasPrefix("20") {
-                let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-                let utc = try #require(Timestamp.parseRFC3339(String(fields[0])))
-                let kst = Timestamp.formatRFC3339(utc, offsetSeconds: Timestamp.kstOffsetSeconds)
-                let reference = try #require(expected[kst], "\(kst) missing from the normalized file")
-                #expect(Double(fields[1]) == Double(reference.0), "solar at \(kst)")
-                #expect(fields[2].isEmpty == reference.1.isEmpty)
-                if !reference.1.isEmpty { #expect(Double(fields[2]) == Double(reference.1), "wind at \(kst)") }
-                compared += 1
-            }
-        }
-        #expect(compared == 2208 + 2208 + 744)
-    }
-}
