@@ -47,7 +47,8 @@ public struct Curtailment: Sendable, Equatable {
 
     public static let unknown = Curtailment()
 
-    public subscript(fuel: FeedQuantity) -> FuelCurtailment? {
+    /// Solar's or wind's curtailment (demand is never curtailed: callers pass a fuel).
+    subscript(fuel: FeedQuantity) -> FuelCurtailment? {
         get { fuel == .wind ? wind : solar }
         set {
             if fuel == .wind { wind = newValue } else { solar = newValue }

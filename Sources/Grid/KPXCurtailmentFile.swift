@@ -114,7 +114,12 @@ public enum KPXCurtailmentFile {
 
     /// The fuel of a row: its fuel column (`구분`: 풍력 / 태양광), which must agree with a named one.
     static func rowFuel(_ fields: [Substring], column: Int?, named: FeedQuantity?, table: KPXTable, line: Int) throws(FeedFileError) -> FeedQuantity {
-        guard let column else { return named ?? .solar }
+        guard let column else {
+            guard let named else {
+                throw FeedFileError(file: table.file, line: line, field: "-", problem: "no fuel for this row: the file names none and none was stated")
+            }
+            return named
+        }
         let cell = KPXColumn.key(fields[column])
         guard let fuel = KPXColumn.quantity(cell), fuel != .demand else {
             throw FeedFileError(file: table.file, line: line, field: table.field(column), problem: "expected 태양광 or 풍력, found '\(fields[column])'")

@@ -47,6 +47,7 @@ struct KPXHeaderMap {
     var mentionsCurtailment: Bool
     /// The first unit spelled in an hour column, else in any column (MWh per hour is MW).
     var hourUnit: MWUnit?
+    var duplicateHours: Bool
 
     init(_ fields: [Substring]) {
         self.fields = fields
@@ -65,8 +66,6 @@ struct KPXHeaderMap {
         hourUnit = (hourKeys + keys).lazy.compactMap(MWUnit.init(key:)).first
         duplicateHours = duplicates
     }
-
-    var duplicateHours: Bool
 
     func first(_ match: (KPXColumn) -> Bool) -> Int? { columns.firstIndex(where: match) }
     func first(_ column: KPXColumn) -> Int? { columns.firstIndex(of: column) }
