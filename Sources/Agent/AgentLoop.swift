@@ -83,7 +83,7 @@ public struct AgentLoop: Service {
                 parts.append("GPUs disabled ([gpu] enabled = false)")
             }
             if let modbus {
-                let summary = modbus.summary(now: wallClockMilliseconds())
+                let summary = modbus.summary(now: Timestamp.nowMilliseconds())
                 if !summary.isEmpty { parts.append(summary) }
             }
             return TickReport(summary: parts.joined(separator: "; "))
@@ -91,12 +91,3 @@ public struct AgentLoop: Service {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-func wallClockMilliseconds() -> Int64 {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
-}

@@ -70,10 +70,9 @@ public struct JournalLogHandler: LogHandler {
     }
 
     private static func utcNow() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let seconds = Int64(now.tv_sec)
-        let millis = Int(now.tv_nsec / 1_000_000)
+        let now = Timestamp.nowMilliseconds()
+        let seconds = now / 1000
+        let millis = Int(now % 1000)
         let tail = String(millis + 1000).dropFirst()
         return "\(Timestamp.format(seconds, offsetSeconds: 0)):\(twoDigits(seconds % 60)).\(tail)Z"
     }

@@ -1,3 +1,4 @@
+import GreencapCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -73,7 +74,7 @@ final class BusLink {
 }
 
 func sleepPrecisely(_ duration: Duration) {
-    let nanos = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+    let nanos = duration.wholeNanoseconds
     guard nanos > 0 else { return }
     var request = timespec(tv_sec: Int(nanos / 1_000_000_000), tv_nsec: Int(nanos % 1_000_000_000))
     var remaining = timespec()

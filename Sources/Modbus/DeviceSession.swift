@@ -50,26 +50,19 @@ final class DeviceSession {
             base = 0
         }
         var image = onceImage ?? RegisterImage()
-        let needOnce = onceImage == nil
-        for request in plan.requests where request.period == .poll || needOnce {
+        // Ratings and names are read on the first poll only, and kept from then on.
+        var once = onceImage == nil ? RegisterImage() : nil
+        for request in plan.requests where request.period == .poll || once != nil {
             let start = request.start + base
             do {
                 let words = try read(on: link, request.registerType, start: start, count: request.count, retries: retries)
                 image.store(words, type: request.registerType, at: start)
+                if request.period == .once { once?.store(words, type: request.registerType, at: start) }
             } catch {
                 return .failed(error, request: "block \(request.block): \(request.count) \(request.registerType.rawValue) from \(start)")
             }
         }
-        if needOnce {
-            var once = RegisterImage()
-            for request in plan.requests where request.period == .once {
-                let start = request.start + base
-                if let words = image.withWords(request.registerType, start..<(start + request.count), Array.init) {
-                    once.store(words, type: request.registerType, at: start)
-                }
-            }
-            onceImage = once
-        }
+        if let once { onceImage = once }
         return .read(image, base: base)
     }
 

@@ -1,3 +1,4 @@
+import GreencapCore
 import CModbus
 #if canImport(Glibc)
 import Glibc
@@ -57,8 +58,8 @@ public final class RawModbusLoop {
         }
         context = made
         self.requests = requests
-        let micros = max(1, responseTimeout.components.seconds * 1_000_000 + responseTimeout.components.attoseconds / 1_000_000_000_000)
-        modbus_set_response_timeout(context, UInt32(micros / 1_000_000), UInt32(micros % 1_000_000))
+        let (seconds, micros) = ModbusConnection.timeoutParts(responseTimeout)
+        modbus_set_response_timeout(context, seconds, micros)
         modbus_set_slave(context, Int32(unit))
         // Every stored property is set by now, so a throw below still runs deinit, which frees the context.
         guard modbus_connect(context) == 0 else {

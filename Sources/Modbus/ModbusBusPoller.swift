@@ -1,9 +1,6 @@
 import GreencapCore
 import Logging
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Polls every device of one bus on a thread of its own.
 ///
@@ -118,7 +115,7 @@ private final class PollLoop {
         // A failing device gets one attempt per backoff period, not its retries: the bus is shared.
         let retries = devices[index].consecutiveFailures == 0 ? device.connection.retries : 0
         let outcome = devices[index].session.poll(on: link, retries: retries)
-        let now = wallMilliseconds()
+        let now = Timestamp.nowMilliseconds()
         switch outcome {
         case .read(let image, let base):
             let values = devices[index].session.decoder.decode(image, base: base)
@@ -196,11 +193,6 @@ private final class PollLoop {
     }
 }
 
-func wallMilliseconds() -> Int64 {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
-}
 
 /// Set from any thread (the hot-plug monitor) to make the bus thread retry every device now.
 final class RetryFlag: Sendable {

@@ -1,3 +1,4 @@
+import GreencapCore
 import CModbus
 #if canImport(Glibc)
 import Glibc
@@ -21,12 +22,7 @@ public final class ModbusConnection {
         case .tcp(let host, let port):
             made = modbus_new_tcp_pi(host, String(port))
         case .rtu(let device, let baud, let parity, let dataBits, let stopBits):
-            let parityChar: CChar = switch parity {
-            case .none: 0x4E  // 'N'
-            case .even: 0x45  // 'E'
-            case .odd: 0x4F  // 'O'
-            }
-            made = modbus_new_rtu(device, Int32(baud), parityChar, Int32(dataBits), Int32(stopBits))
+            made = modbus_new_rtu(device, Int32(baud), parity.libmodbusCode, Int32(dataBits), Int32(stopBits))
         }
         guard let made else { throw .invalidRequest("libmodbus refused the endpoint \(endpoint): \(ModbusError.errorText(errno))") }
         context = made
@@ -40,14 +36,15 @@ public final class ModbusConnection {
     }
 
     public func setTimeouts(response: Duration, byte: Duration) {
-        let (responseSeconds, responseMicros) = Self.split(response)
+        let (responseSeconds, responseMicros) = Self.timeoutParts(response)
         modbus_set_response_timeout(context, responseSeconds, responseMicros)
-        let (byteSeconds, byteMicros) = Self.split(byte)
+        let (byteSeconds, byteMicros) = Self.timeoutParts(byte)
         modbus_set_byte_timeout(context, byteSeconds, byteMicros)
     }
 
-    private static func split(_ duration: Duration) -> (UInt32, UInt32) {
-        let micros = max(1, duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000)
+    /// Seconds and microseconds, as libmodbus's timeout setters take them; never zero (zero means "none").
+    static func timeoutParts(_ duration: Duration) -> (UInt32, UInt32) {
+        let micros = max(1, duration.wholeMicroseconds)
         return (UInt32(micros / 1_000_000), UInt32(micros % 1_000_000))
     }
 
@@ -70,8 +67,6 @@ public final class ModbusConnection {
     public func flush() {
         if isOpen { modbus_flush(context) }
     }
-
-    public var fileDescriptor: Int32 { modbus_get_socket(context) }
 
     /// Reads `count` registers or bits from `unit`; bits come back as 0/1 words.
     public func read(_ type: RegisterType, unit: UInt8, start: Int, count: Int) throws(ModbusError) -> [UInt16] {
@@ -146,5 +141,16 @@ public final class ModbusConnection {
         let error = ModbusError.fromErrno(errno)
         if error.needsReconnect { close() }
         return error
+    }
+}
+
+extension ConnectionDefaults.Parity {
+    /// The letter `modbus_new_rtu` takes.
+    var libmodbusCode: CChar {
+        switch self {
+        case .none: 0x4E  // 'N'
+        case .even: 0x45  // 'E'
+        case .odd: 0x4F  // 'O'
+        }
     }
 }

@@ -1,3 +1,4 @@
+import GreencapCore
 import Synchronization
 
 /// The latest state of one device: its last good readings and whether it is answering now.
@@ -24,8 +25,7 @@ public struct DeviceSnapshot: Sendable {
     /// The readings as of `now`: everything goes stale once the last good poll is older than `staleAfter`.
     public func readings(at now: Int64) -> [Reading] {
         guard let lastRead else { return [] }
-        let limit = staleAfter.components.seconds * 1000 + staleAfter.components.attoseconds / 1_000_000_000_000_000
-        guard now - lastRead > limit else { return readings }
+        guard now - lastRead > staleAfter.wholeMilliseconds else { return readings }
         return readings.map { reading in
             var stale = reading
             if stale.quality == .good { stale.quality = .stale }

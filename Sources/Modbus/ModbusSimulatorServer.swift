@@ -234,10 +234,9 @@ public final class ModbusSimulatorServer: @unchecked Sendable {
 
     private func serveRTU(ready: (Int) -> Void) throws(SimulatorError) {
         guard case .rtu(let device, let baud, let parity, let dataBits, let stopBits) = endpoint else { return }
-        let parityChar: CChar = parity == .none ? 0x4E : parity == .even ? 0x45 : 0x4F
         var announced = false
         while !signal.isStopped {
-            guard let context = modbus_new_rtu(device, Int32(baud), parityChar, Int32(dataBits), Int32(stopBits)) else {
+            guard let context = modbus_new_rtu(device, Int32(baud), parity.libmodbusCode, Int32(dataBits), Int32(stopBits)) else {
                 throw .listen("libmodbus refused \(endpoint)")
             }
             if modbus_connect(context) != 0 {
@@ -264,7 +263,7 @@ public final class ModbusSimulatorServer: @unchecked Sendable {
     /// it, which on a line where the other unit is absent swallows the next real request.
     private func serveFrames(_ context: OpaquePointer) -> String {
         let fd = modbus_get_socket(context)
-        let silence = max(2, Int32((endpoint.interFrameSilence.components.attoseconds / 1_000_000_000_000_000) + 1))
+        let silence = max(2, Int32(endpoint.interFrameSilence.wholeMilliseconds + 1))
         var frame: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 512)
         while !signal.isStopped {

@@ -1,3 +1,5 @@
+import GreencapCore
+
 /// One synchronous poll of one device on a link of its own: the commissioning commands, the scanner and
 /// the benchmark use it. Blocks the calling thread (up to the timeouts), so it is not for async contexts.
 public struct ModbusSinglePoll {
@@ -37,7 +39,7 @@ public struct ModbusSinglePoll {
 
     func poll(on link: BusLink, session: DeviceSession) -> Result {
         let outcome = session.poll(on: link, retries: settings.connection.retries)
-        let now = wallMilliseconds()
+        let now = Timestamp.nowMilliseconds()
         let requests = link.connection?.requestCount ?? 0
         switch outcome {
         case .read(let image, let base):

@@ -1,3 +1,4 @@
+import GreencapCore
 /// How a simulated device misbehaves, so the client's handling of each can be tested against real frames.
 public enum SimulatorFault: Sendable, Equatable, CustomStringConvertible {
     case none
@@ -25,7 +26,7 @@ public enum SimulatorFault: Sendable, Equatable, CustomStringConvertible {
         case .wrongUnit: "wrong-unit"
         case .garbage: "garbage"
         case .disconnect: "disconnect"
-        case .delay(let duration): "delay:\(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)ms"
+        case .delay(let duration): "delay:\(duration.wholeMilliseconds)ms"
         }
     }
 

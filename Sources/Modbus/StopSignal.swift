@@ -1,3 +1,4 @@
+import GreencapCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -52,7 +53,7 @@ final class StopSignal: @unchecked Sendable {
     func wait(_ duration: Duration) -> Bool {
         var deadline = timespec()
         clock_gettime(CLOCK_MONOTONIC, &deadline)
-        let nanos = max(Int64(0), duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        let nanos = max(Int64(0), duration.wholeNanoseconds)
         let total = Int64(deadline.tv_nsec) + nanos % 1_000_000_000
         deadline.tv_sec += Int(nanos / 1_000_000_000 + total / 1_000_000_000)
         deadline.tv_nsec = Int(total % 1_000_000_000)

@@ -1,4 +1,5 @@
 import Foundation
+import GreencapCore
 import GreencapTestSupport
 import Logging
 import Modbus
@@ -37,7 +38,7 @@ struct ModbusPollerTests {
             readings: readings, logger: logger)
         poller.start()
         #expect(waitUntil { readings.snapshot("ups-a")?.health == .answering })
-        let first = readings.snapshot("ups-a")?.readings(at: wallClockMilliseconds()) ?? []
+        let first = readings.snapshot("ups-a")?.readings(at: Timestamp.nowMilliseconds()) ?? []
         #expect(first.contains { $0.metric.name == "ups.charge_pct" && $0.quality == .good })
 
         _ = try directory.write("scenario.toml", "fault = \"timeout\"\n")
@@ -46,14 +47,14 @@ struct ModbusPollerTests {
             return false
         })
         #expect(waitUntil {
-            let now = wallClockMilliseconds()
+            let now = Timestamp.nowMilliseconds()
             return readings.snapshot("ups-a")?.readings(at: now).allSatisfy { $0.quality != .good } == true
         }, "readings must go stale once older than stale_after")
         #expect((readings.snapshot("ups-a")?.failures["timeout"] ?? 0) >= 1)
 
         _ = try directory.write("scenario.toml", "fault = \"none\"\n# back\n")
         #expect(waitUntil { readings.snapshot("ups-a")?.health == .answering })
-        let back = readings.snapshot("ups-a")?.readings(at: wallClockMilliseconds()) ?? []
+        let back = readings.snapshot("ups-a")?.readings(at: Timestamp.nowMilliseconds()) ?? []
         #expect(back.contains { $0.metric.name == "ups.charge_pct" && $0.quality == .good })
         await poller.stop()
     }
@@ -140,4 +141,3 @@ struct ModbusPollerTests {
     }
 }
 
-func wallClockMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
