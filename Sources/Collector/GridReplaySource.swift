@@ -13,7 +13,7 @@ enum GridReplaySource {
         } catch {
             throw .unreadable(file: replay.file, reason: error.reason)
         }
-        let records: [HourlyRecord]
+        let records: [FeedRecord]
         do {
             records = try NormalizedHourlyCSV.parse(text, file: replay.file, region: region)
         } catch {

@@ -41,7 +41,9 @@ public struct FeedHour: Sendable, Equatable {
     }
 
     /// The hour as a supply record for scoring and replay; nil without solar, which those require.
-    public var record: HourlyRecord? {
-        solarMW.map { HourlyRecord(region: region, startUTC: startUTC, solarMW: $0, windMW: windMW, demandMW: demandMW, curtailment: curtailment) }
+    public func record(source: String) -> FeedRecord? {
+        solarMW.map {
+            FeedRecord(region: region, startUTC: startUTC, solarMW: $0, windMW: windMW, demandMW: demandMW, curtailment: curtailment, source: source)
+        }
     }
 }

@@ -36,7 +36,10 @@ public struct FeedMerge: Sendable {
     public var hours: [FeedHour] { entries.values.map(\.hour).sorted { $0.startUTC < $1.startUTC } }
 
     /// The hours that have solar, as supply records for scoring and replay.
-    public var records: [HourlyRecord] { hours.compactMap(\.record) }
+    public var records: [FeedRecord] {
+        let source = sources.map { $0.file.split(separator: "/").last.map(String.init) ?? $0.file }.joined(separator: "+")
+        return hours.compactMap { $0.record(source: source) }
+    }
 
     public mutating func add(_ imported: KPXImport) throws(FeedFileError) {
         guard imported.region == region else {

@@ -14,7 +14,7 @@ public struct GreenScorer: Sendable {
     }
 
     /// Scores for consecutive hourly records, in order.
-    public func scores(_ records: [HourlyRecord]) -> [Double] {
+    public func scores(_ records: [FeedRecord]) -> [Double] {
         var window: [Double] = []  // sorted values of the trailing window
         window.reserveCapacity(windowHours + 1)
         var scores: [Double] = []

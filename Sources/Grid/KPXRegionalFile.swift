@@ -5,7 +5,7 @@ import GreencapCore
 /// region and fuel). Values are MWh per trade hour, i.e. average MW; hour labels are hour-ending KST.
 public enum KPXRegionalFile {
     public struct Import: Sendable {
-        public var records: [HourlyRecord]
+        public var records: [FeedRecord]
         /// "wide" or "long", for the operator's report.
         public var layout: String
         /// Values kept but worth a look (negative generation, hours missing inside the file's range).
@@ -84,7 +84,7 @@ public enum KPXRegionalFile {
         }
         if negative > 0 { warnings.append("\(negative) negative value(s) kept as published (station consumption)") }
         let starts = Set(solarByStart.keys).union(windByStart.keys).sorted()
-        var records: [HourlyRecord] = []
+        var records: [FeedRecord] = []
         records.reserveCapacity(starts.count)
         var solarLines: [Int64: Int] = [:]
         var missingSolar = 0
@@ -93,7 +93,7 @@ public enum KPXRegionalFile {
                 missingSolar += 1
                 continue
             }
-            records.append(HourlyRecord(region: region, startUTC: start, solarMW: solar.value, windMW: windByStart[start]?.value))
+            records.append(FeedRecord(region: region, startUTC: start, solarMW: solar.value, windMW: windByStart[start]?.value, source: file))
             solarLines[start] = solar.line
         }
         if missingSolar > 0 { warnings.append("\(missingSolar) hour(s) with wind but no solar value left out") }

@@ -5,7 +5,7 @@ import GreencapCore
 public enum NormalizedHourlyCSV {
     static let requiredColumns = ["ts_start_kst", "trade_hour", "trade_date", "solar_mwh", "wind_mwh"]
 
-    public static func parse(_ text: String, file: String, region: String) throws(FeedFileError) -> [HourlyRecord] {
+    public static func parse(_ text: String, file: String, region: String) throws(FeedFileError) -> [FeedRecord] {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.hasSuffix("\r") ? $0.dropLast() : $0
         }
@@ -27,7 +27,7 @@ public enum NormalizedHourlyCSV {
         }
         func column(_ name: String) -> Int { position[name] ?? 0 }
 
-        var records: [HourlyRecord] = []
+        var records: [FeedRecord] = []
         records.reserveCapacity(lines.count)
         for (offset, line) in lines.enumerated().dropFirst() where !line.isEmpty {
             let lineNumber = offset + 1
@@ -62,7 +62,7 @@ public enum NormalizedHourlyCSV {
                     file: file, line: lineNumber, field: "ts_start_kst",
                     problem: "\(stamp) does not follow the previous hour (rows must be consecutive hours)")
             }
-            records.append(HourlyRecord(region: region, startUTC: start, solarMW: solar, windMW: wind))
+            records.append(FeedRecord(region: region, startUTC: start, solarMW: solar, windMW: wind, source: file))
         }
         guard !records.isEmpty else {
             throw FeedFileError(file: file, line: 2, field: "-", problem: "no data rows")

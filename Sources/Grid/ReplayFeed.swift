@@ -6,20 +6,20 @@ import GreencapCore
 /// run never runs out of data; each pass is reported as a new lap.
 public struct ReplayFeed: Sendable {
     public struct Hour: Sendable, Equatable {
-        public var record: HourlyRecord
+        public var record: FeedRecord
         public var score: Double
         /// How many times the file has been played through before this hour.
         public var lap: Int
     }
 
-    public let records: [HourlyRecord]
+    public let records: [FeedRecord]
     public let scores: [Double]
     public let speed: Int64
     public let loop: Bool
     let startIndex: Int
 
     /// `startUTC` picks the first hour to play (the record containing it); nil plays from the first record.
-    public init(records: [HourlyRecord], scorer: GreenScorer = GreenScorer(), speed: Int64, startUTC: Int64?, loop: Bool) throws(ReplayError) {
+    public init(records: [FeedRecord], scorer: GreenScorer = GreenScorer(), speed: Int64, startUTC: Int64?, loop: Bool) throws(ReplayError) {
         guard let first = records.first, let last = records.last else { throw .empty }
         self.records = records
         self.scores = scorer.scores(records)

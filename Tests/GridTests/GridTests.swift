@@ -30,7 +30,7 @@ import Testing
 }
 
 @Suite struct NormalizedHourlyCSVTests {
-    static func jeonnam() throws -> [HourlyRecord] {
+    static func jeonnam() throws -> [FeedRecord] {
         let text = try String(contentsOfFile: Paths.jeonnamCSV, encoding: .utf8)
         return try NormalizedHourlyCSV.parse(text, file: Paths.jeonnamCSV, region: "KR-46")
     }
@@ -77,8 +77,8 @@ import Testing
 }
 
 @Suite struct GreenScoreTests {
-    func hours(_ values: [Double]) -> [HourlyRecord] {
-        values.enumerated().map { HourlyRecord(region: "KR-46", startUTC: Int64($0.offset) * 3600, solarMW: $0.element, windMW: 0) }
+    func hours(_ values: [Double]) -> [FeedRecord] {
+        values.enumerated().map { FeedRecord(region: "KR-46", startUTC: Int64($0.offset) * 3600, solarMW: $0.element, windMW: 0) }
     }
 
     @Test func scoreIsShareOfTrailingPercentile() {

@@ -95,7 +95,7 @@ import Testing
         #expect(windHours == 1242)
     }
 
-    @Test func mergedHoursCarryDemandAndCurtailmentIntoHourlyRecords() throws {
+    @Test func mergedHoursCarryDemandAndCurtailmentIntoFeedRecords() throws {
         var merge = FeedMerge(region: "KR-49")
         try merge.add(try Self.importFile(Self.solar, .solar))
         try merge.add(try Self.importFile(Self.wind, .wind))

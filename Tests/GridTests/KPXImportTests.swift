@@ -17,7 +17,7 @@ import Testing
         return try KPXRegionalFile.parse(try KPXText.decode(bytes, file: path), file: path, region: region)
     }
 
-    static func reference() throws -> [Int64: HourlyRecord] {
+    static func reference() throws -> [Int64: FeedRecord] {
         let text = try String(contentsOfFile: Paths.jeonnamCSV, encoding: .utf8)
         let records = try NormalizedHourlyCSV.parse(text, file: Paths.jeonnamCSV, region: "KR-46")
         return Dictionary(uniqueKeysWithValues: records.map { ($0.startUTC, $0) })
@@ -74,7 +74,7 @@ import Testing
             2024-04-01,13,전라남도,연료전지,3
             """)
         #expect(imported.layout == "long")
-        #expect(imported.records == [HourlyRecord(region: "KR-46", startUTC: Timestamp.parseRFC3339("2024-04-01T03:00:00Z") ?? 0, solarMW: 1200.5, windMW: 80)])
+        #expect(imported.records == [FeedRecord(region: "KR-46", startUTC: Timestamp.parseRFC3339("2024-04-01T03:00:00Z") ?? 0, solarMW: 1200.5, windMW: 80, source: "x.csv")])
     }
 
     @Test func badInputNamesFileLineAndField() throws {
