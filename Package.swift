@@ -88,6 +88,14 @@ let package = Package(
         // Renewable feed records, replay of recorded KPX hours, green score.
         .target(name: "Grid", dependencies: ["GreencapCore"], swiftSettings: strict),
 
+        // The power-cap controller's pure core: cap rules, renewable tiers, the node control loop, safety,
+        // audit records and a deterministic simulation harness. No I/O and no clock: "now" is an input.
+        .target(
+            name: "Controller",
+            dependencies: ["GreencapCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+
         // The node daemon.
         .target(
             name: "Agent",
@@ -169,6 +177,7 @@ let package = Package(
         .testTarget(
             name: "CollectorTests", dependencies: ["Collector", "Grid", "GreencapConfig", "GreencapTestSupport"],
             swiftSettings: strict),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "GreencapTestSupport"], swiftSettings: strict),
         .testTarget(name: "SystemTests", dependencies: ["GreencapConfig", "GreencapCore", "GreencapTestSupport"], swiftSettings: strict),
     ]
 )

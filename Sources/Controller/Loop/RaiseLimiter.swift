@@ -1,0 +1,36 @@
+/// The node target the loop follows: lowered at once, raised at a fixed rate after the node's jitter delay
+/// (invariant 4).
+struct RaiseLimiter: Sendable {
+    let ratePerSecond: Int64
+    let jitterOffset: Int64
+    private(set) var effective: Int64?
+    /// When the raise in progress may start moving; nil when no raise is pending.
+    private(set) var raiseStartsAt: Int64?
+
+    init(ratePerSecond: Int64, jitterOffset: Int64) {
+        self.ratePerSecond = ratePerSecond
+        self.jitterOffset = jitterOffset
+    }
+
+    /// - Parameter startingPoint: on the first tick, what the node is held to now (its present limits);
+    ///   a restarted agent must not jump above what was in force before it started.
+    mutating func follow(requested: Int64, now: Int64, elapsed: Int64, startingPoint: Int64) -> Int64 {
+        let current = effective ?? min(requested, startingPoint)
+        guard requested > current else {
+            effective = requested
+            raiseStartsAt = nil
+            return requested
+        }
+        let start = raiseStartsAt ?? now + jitterOffset
+        raiseStartsAt = start
+        var next = current
+        if now >= start {
+            // Count only the time since the raise began, so the first step is not a whole tick's worth.
+            let moving = min(elapsed, now - start)
+            next = min(requested, current + max(1, ratePerSecond * moving / 1000))
+        }
+        effective = next
+        if next == requested { raiseStartsAt = nil }
+        return next
+    }
+}
