@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Units, identifiers, clocks: no dependencies outside the standard library.
@@ -96,6 +97,18 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Live grid feeds over HTTPS: KPX's data.go.kr APIs and the Greencap JSON feed, with the daily call budget,
+        // page cache and retries the collector polls them through.
+        .target(
+            name: "GridLive",
+            dependencies: [
+                "Grid", "GreencapCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
         // The node daemon.
         .target(
             name: "Agent",
@@ -111,7 +124,7 @@ let package = Package(
         .target(
             name: "Collector",
             dependencies: [
-                "Daemon", "GreencapConfig", "GreencapCore", "Grid",
+                "Daemon", "GreencapConfig", "GreencapCore", "Grid", "GridLive",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -178,6 +191,12 @@ let package = Package(
             name: "CollectorTests", dependencies: ["Collector", "Grid", "GreencapConfig", "GreencapTestSupport"],
             swiftSettings: strict),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "GreencapTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "GridLiveTests",
+            dependencies: [
+                "GridLive", "Grid", "GreencapCore", "GreencapTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "SystemTests", dependencies: ["GreencapConfig", "GreencapCore", "GreencapTestSupport"], swiftSettings: strict),
     ]
 )
