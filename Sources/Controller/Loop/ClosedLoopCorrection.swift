@@ -1,8 +1,13 @@
-/// An integral trim on measured node power: while the node stays above target, the GPU budget shrinks.
+/// A fast trim on measured node power: while the node is above target by more than the GPU limits explain,
+/// the GPU budget shrinks by the unexplained part, ahead of the slower non-GPU smoothing.
 ///
-/// The error excludes GPUs still settling down to a limit just lowered (their excess is already being
-/// corrected by the limit itself), so a step down does not wind the integral up and undershoot. Anti-windup:
-/// the correction is clamped to 0…limit and does not grow while every GPU is already at its minimum.
+/// "Unexplained" is the PDU's non-GPU part (PDU − GPU sum) beyond its smoothed estimate. GPUs still coming down
+/// to a limit just lowered are explained — their limit is already correcting them — so a step down of the
+/// target does not wind the trim up and undershoot; a host-load jump is not explained, and the trim takes it
+/// out of the budget within a tick or two while the smoothing catches up. The trim moves toward its goal at
+/// `gain` per second (a first-order integral), tightens only while measured power is above target, relaxes
+/// toward zero otherwise, and is clamped to 0…limit. Anti-windup: it does not grow while every GPU already
+/// sits at its minimum, where tightening further changes nothing.
 struct ClosedLoopCorrection: Sendable {
     let gain: Double
     let limitFraction: Double
@@ -17,16 +22,15 @@ struct ClosedLoopCorrection: Sendable {
 
     var milliwatts: Int64 { Int64(value.rounded()) }
 
-    mutating func update(error: Int64, target: Int64, elapsed: Int64, saturated: Bool) {
+    /// - Parameters:
+    ///   - unexplained: measured non-GPU power minus its smoothed estimate (mW).
+    ///   - aboveTarget: measured node power minus the target (mW).
+    mutating func update(unexplained: Int64, aboveTarget: Int64, target: Int64, elapsed: Int64, saturated: Bool) {
         let band = Double(target) * deadbandFraction
-        let error = Double(error)
-        if error > band {
-            if !saturated { value += gain * error * Double(elapsed) / 1000 }
-        } else if error < -band {
-            value += gain * error * Double(elapsed) / 1000
-        }
+        let tighten = Double(unexplained) > band && Double(aboveTarget) > band
+        var goal = tighten ? Double(unexplained) : 0
+        if saturated { goal = min(goal, value) }
+        value += min(1, gain * Double(elapsed) / 1000) * (goal - value)
         value = min(max(0, value), Double(target) * limitFraction)
     }
-
-    mutating func reset() { value = 0 }
 }

@@ -108,32 +108,34 @@ public struct NodeController: Sendable {
             enforcedSum += gpu.enforcedLimit.value
         }
         var measured = gpuSum + nonGPU.estimate
+        var measuredNonGPU: Int64?
         if let pdu = conditions.pduPower?.value {
             let implausibleAbove = config.pduImplausibleAbove?.value ?? 2 * (maximumSum + nonGPU.configured)
             if NonGPUPowerEstimator.isPlausible(pdu: pdu, gpuSum: gpuSum, implausibleAbove: implausibleAbove) {
-                nonGPU.update(pdu: pdu, gpuSum: gpuSum, elapsed: elapsed)
                 measured = pdu
+                measuredNonGPU = pdu - gpuSum
             } else {
                 alerts.insert(.pduImplausible)
             }
         }
-        let nonGPUPower = nonGPU.estimate
 
         let effective = raise.follow(
-            requested: requested, now: now, elapsed: elapsed, startingPoint: enforcedSum + nonGPUPower)
+            requested: requested, now: now, elapsed: elapsed, startingPoint: enforcedSum + nonGPU.estimate)
 
         let ignoringChanged = config.dryRun ? false : detectIgnoringGPUs(gpus, now: now)
 
-        // Closed loop: the error leaves out GPUs still coming down to a limit (they are corrected already) and
-        // counts GPUs that ignore theirs (their excess is real and is reserved below).
-        var settling: Int64 = 0
-        for index in gpus.indices where !ignoring[index] {
-            settling += max(0, gpus[index].power.value - gpus[index].enforcedLimit.value)
+        // Closed loop on measured power: what the PDU sees beyond the GPUs and beyond the estimate so far.
+        // Dry-run freezes it: nothing was applied, so the measurement says nothing about the decisions.
+        if let measuredNonGPU {
+            // The first reading only replaces the configured estimate; there is nothing to correct yet.
+            if !config.dryRun && nonGPU.hasMeasurement {
+                correction.update(
+                    unexplained: measuredNonGPU - nonGPU.estimate, aboveTarget: measured - effective,
+                    target: effective, elapsed: elapsed, saturated: lastSaturated)
+            }
+            nonGPU.update(pdu: measured, gpuSum: gpuSum, elapsed: elapsed)
         }
-        if !config.dryRun {
-            correction.update(
-                error: measured - settling - effective, target: effective, elapsed: elapsed, saturated: lastSaturated)
-        }
+        let nonGPUPower = nonGPU.estimate
         let correctionNow = correction.milliwatts
 
         var budget = effective - nonGPUPower - correctionNow
@@ -232,10 +234,12 @@ public struct NodeController: Sendable {
         chosen = Array(repeating: 0, count: count)
     }
 
-    /// Whole watts, rounded down (never above the budget); a change within the deadband is skipped unless the
-    /// budget needs it.
+    /// Whole watts, rounded down (never above the budget). A GPU's change within the deadband is skipped —
+    /// unless the skipped lowerings would put the node over its budget, or the skipped raises add up to more
+    /// than two deadbands (eight GPUs each a little short would leave the node well under target for good).
     private mutating func chooseLimits(budget: Int64) {
         var sum: Int64 = 0
+        var shortfall: Int64 = 0
         for index in chosen.indices {
             let exact = min(maximum[index], max(minimum[index], allocation[index] / 1000 * 1000))
             allocation[index] = exact
@@ -244,8 +248,14 @@ public struct NodeController: Sendable {
                 && kept >= minimum[index] && kept <= maximum[index]
             chosen[index] = withinBand ? kept : exact
             sum += chosen[index]
+            shortfall += max(0, exact - chosen[index])
         }
-        // Kept values above their exact share may sum above the budget: apply those lowerings after all.
+        if shortfall > 2 * config.deadband.value {
+            for index in chosen.indices where chosen[index] < allocation[index] {
+                sum += allocation[index] - chosen[index]
+                chosen[index] = allocation[index]
+            }
+        }
         let allowed = max(budget, minimum.reduce(0, +))
         guard sum > allowed else { return }
         for index in chosen.indices where chosen[index] > allocation[index] {

@@ -11,6 +11,8 @@ struct NonGPUPowerEstimator: Sendable {
         self.timeConstant = timeConstantMilliseconds
     }
 
+    var hasMeasurement: Bool { smoothed != nil }
+
     var estimate: Int64 { smoothed.map { Int64($0.rounded()) } ?? configured }
 
     /// A PDU reading the loop can use: not negative, not far above the breaker, and not below what the GPUs

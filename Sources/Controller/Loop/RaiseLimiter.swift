@@ -25,9 +25,8 @@ struct RaiseLimiter: Sendable {
         raiseStartsAt = start
         var next = current
         if now >= start {
-            // Count only the time since the raise began, so the first step is not a whole tick's worth.
-            let moving = min(elapsed, now - start)
-            next = min(requested, current + max(1, ratePerSecond * moving / 1000))
+            // A limit set now holds until the next tick: each tick from the start may add one tick's worth.
+            next = min(requested, current + max(1, ratePerSecond * elapsed / 1000))
         }
         effective = next
         if next == requested { raiseStartsAt = nil }

@@ -12,6 +12,8 @@ public struct NodeSample: Sendable, Hashable {
     public var enforcedLimitSum: Milliwatts
     public var changeCount: Int
     public var alerts: ControllerAlerts
+    public var nonGPUEstimate: Milliwatts
+    public var correction: Milliwatts
 }
 
 /// A node's loop closed over its plant on a virtual clock, with the outside world scripted: the target, the
@@ -69,7 +71,8 @@ public struct NodeSimulation: Sendable {
             samples.append(
                 NodeSample(
                     time: now, power: plant.truePower, requestedCap: status.requestedCap, effectiveCap: status.effectiveCap,
-                    enforcedLimitSum: Milliwatts(enforced), changeCount: controller.changes.count, alerts: status.alerts))
+                    enforcedLimitSum: Milliwatts(enforced), changeCount: controller.changes.count, alerts: status.alerts,
+                    nonGPUEstimate: status.nonGPUEstimate, correction: status.correction))
         }
         plant.advance(from: now, by: tickMilliseconds, wholeStepDecay: plant.decay(for: tickMilliseconds))
         clock.advance(by: tickMilliseconds)
