@@ -14,6 +14,7 @@ public enum CollectorDaemon {
                     if config.grid.source == .replay, let replay = config.grid.replay {
                         _ = try GridReplaySource.load(replay, region: config.grid.region)
                     }
+                    if config.grid.source == .live { try GridLiveSetup.checkKeyFiles(config, path: path) }
                 })
         }
         return await DaemonRunner.run(
@@ -35,11 +36,19 @@ public enum CollectorDaemon {
                         "grid replay loaded",
                         metadata: ["file": "\(settings.file)", "hours": "\(replay?.records.count ?? 0)", "speed": "\(settings.speed)"])
                 }
+                var liveStatus: GridLiveStatus?
+                var live: [any Service] = []
+                if config.grid.source == .live {
+                    let status = GridLiveStatus()
+                    let pollers = try GridLiveSetup.pollers(config, logger: context.logger)
+                    live = [GridLiveService(pollers: pollers, store: store, status: status, logger: context.logger)]
+                    liveStatus = status
+                }
                 return [
                     CollectorLoop(
                         store: store, replay: replay, region: config.grid.region, heartbeat: context.heartbeat,
-                        notifier: context.notifier, logger: context.logger)
-                ]
+                        notifier: context.notifier, logger: context.logger, liveStatus: liveStatus)
+                ] + live
             })
     }
 }

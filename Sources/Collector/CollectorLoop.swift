@@ -15,11 +15,14 @@ public struct CollectorLoop: Service {
     let notifier: SystemdNotifier
     let logger: Logger
     let period: Duration
+    /// The live sources' summary, when `grid.source = "live"`.
+    let liveStatus: GridLiveStatus?
 
     public init(
         store: SQLiteStore, replay: ReplayFeed?, region: String, heartbeat: Heartbeat, notifier: SystemdNotifier,
-        logger: Logger, period: Duration = .seconds(1)
+        logger: Logger, period: Duration = .seconds(1), liveStatus: GridLiveStatus? = nil
     ) {
+        self.liveStatus = liveStatus
         self.store = store
         self.replay = replay
         self.region = region
@@ -74,6 +77,9 @@ public struct CollectorLoop: Service {
     }
 
     private func statusLine(latest: ReplayFeed.Hour?, hoursWritten: Int) -> String {
+        if replay == nil, let liveStatus {
+            return "store \(store.path) ok; grid live: \(liveStatus.summary ?? "first polls under way")"
+        }
         guard let latest else { return "store \(store.path) ok; no grid feed configured" }
         let record = latest.record
         let wind = record.windMW.map { "\(Int($0.rounded())) MW" } ?? "n/a"

@@ -5,7 +5,7 @@ import Grid
 /// block the writer). Schema changes go through numbered migrations.
 public final class SQLiteStore: Sendable {
     public let path: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// One stored hour of the renewable feed, as the collector saw it.
     public struct GridHour: Sendable, Equatable {
@@ -55,6 +55,7 @@ public final class SQLiteStore: Sendable {
                     )
                     """)
         }
+        migrator.registerMigration("2-feed-records", migrate: createFeedTables)
         return migrator
     }
 

@@ -10,14 +10,15 @@ public struct CollectorConfig: Sendable, Equatable {
         public var path = "/var/lib/greencap/collector.sqlite"
     }
 
-    /// Where the renewable feed comes from. Only recorded-data replay exists so far; live KPX adapters
-    /// are added by the grid-feed work.
+    /// Where the renewable feed comes from: nothing, recorded data played back, or live KPX / Greencap feeds.
     public struct Grid: Sendable, Equatable {
-        public enum Source: String, Sendable, Equatable { case none, replay }
+        public enum Source: String, Sendable, Equatable { case none, replay, live }
         public var source: Source = .none
         /// ISO 3166-2 region whose feed drives the green score (`KR-46` is Jeonnam).
         public var region = "KR-46"
         public var replay: Replay?
+        /// `[grid.live]`; always read and checked, used when `source = "live"`.
+        public var live = GridLiveSettings()
     }
 
     public struct Replay: Sendable, Equatable {
@@ -51,7 +52,7 @@ public struct CollectorConfig: Sendable, Equatable {
             storage.finish()
 
             let grid = root.table("grid")
-            if let source = grid.choice("source", from: ["none", "replay"]) {
+            if let source = grid.choice("source", from: ["none", "replay", "live"]) {
                 config.grid.source = Grid.Source(rawValue: source) ?? .none
             }
             if let region = grid.choice("region", from: ["KR-46", "KR-49", "KR"]) { config.grid.region = region }
@@ -64,7 +65,12 @@ public struct CollectorConfig: Sendable, Equatable {
             }
             let loop = replayTable.boolean("loop")
             replayTable.finish()
+            let liveTable = grid.table("live")
+            config.grid.live = GridLiveSettings.read(liveTable)
             grid.finish()
+            if config.grid.source == .live && config.grid.live.sources.isEmpty && liveTable.table.entry("source") == nil {
+                liveTable.missing("source", "at least one [[grid.live.source]] when grid.source = \"live\"")
+            }
             if config.grid.source == .replay {
                 if let file {
                     var replay = Replay(file: file)

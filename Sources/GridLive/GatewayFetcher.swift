@@ -93,7 +93,7 @@ struct GatewayFetcher: Sendable {
             response = try await transport.get(url: url, timeout: settings.timeout)
         } catch {
             switch error {
-            case .timeout: throw .timeout(api: settings.api, page: page, seconds: settings.timeout.components.seconds)
+            case .timeout: throw .timeout(api: settings.api, page: page, after: settings.timeout)
             case .truncated(let reason), .connection(let reason): throw .transport(api: settings.api, page: page, reason: reason)
             case .tooLarge(let limit): throw .transport(api: settings.api, page: page, reason: "the answer is larger than \(limit) bytes")
             }

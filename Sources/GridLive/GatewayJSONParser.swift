@@ -9,7 +9,7 @@ enum GatewayJSONParser {
             document = try JSONSerialization.jsonObject(with: Data(bytes))
         } catch {
             let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-            throw .malformed(api: api, page: page, format: "JSON", position: "byte \(bytes.count) of \(bytes.count) or before", problem: detail)
+            throw .malformed(api: api, page: page, format: "JSON", position: position(detail, length: bytes.count), problem: detail)
         }
         func bad(_ where_: String, _ problem: String) -> LiveFeedError {
             .malformed(api: api, page: page, format: "JSON", position: where_, problem: problem)
@@ -53,6 +53,14 @@ enum GatewayJSONParser {
             result.items.append(GatewayItem(fields))
         }
         return result
+    }
+
+    /// Foundation names the place in its message ("around line 3, column 7") for most faults, not for a
+    /// body cut short; then the end of the body is the place.
+    static func position(_ detail: String, length: Int) -> String {
+        if let range = detail.range(of: #"line \d+, column \d+"#, options: .regularExpression) { return String(detail[range]) }
+        if detail.lowercased().contains("end of file") { return "the end of the body (byte \(length))" }
+        return "the document"
     }
 
     /// A JSON scalar as text: strings as they are, numbers as written, null as blank.

@@ -14,9 +14,9 @@ enum GatewayXMLParser {
         let ok = parser.parse()
         if !ok || reader.problem != nil {
             let problem = reader.problem ?? parser.parserError.map(describe) ?? "the XML parser stopped"
-            throw .malformed(
-                api: api, page: page, format: "XML", position: "line \(parser.lineNumber), column \(parser.columnNumber)",
-                problem: problem)
+            // Where libxml2 was when it met the fault; the parser's own position afterwards is the end of the body.
+            let (line, column) = reader.errorPosition ?? (parser.lineNumber, parser.columnNumber)
+            throw .malformed(api: api, page: page, format: "XML", position: "line \(line), column \(column)", problem: problem)
         }
         guard let root = reader.root else {
             throw .malformed(api: api, page: page, format: "XML", position: "line 1, column 1", problem: "no root element")
@@ -31,9 +31,18 @@ enum GatewayXMLParser {
             pageNo: reader.pageNo, numOfRows: reader.numOfRows, isErrorEnvelope: root == "OpenAPI_ServiceResponse")
     }
 
+    /// libxml2's error numbers (XMLParser's codes are the same) for the faults a broken answer shows.
+    private static let faults: [Int: String] = [
+        4: "the document is empty", 5: "the document ends early (truncated?)", 9: "an invalid character",
+        23: "an unfinished attribute", 41: "an attribute without a value", 68: "a start tag not closed",
+        73: "'>' expected", 76: "an end tag that does not match its start tag",
+        77: "an element not closed before the end of the body",
+    ]
+
     private static func describe(_ error: any Error) -> String {
-        let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
-        return text.map { "\($0)" } ?? "not well-formed (\((error as NSError).code))"
+        let code = (error as NSError).code
+        if let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String { return text }
+        return "not well-formed: \(faults[code] ?? "libxml2 error \(code)")"
     }
 
     /// Confined to the one `parse()` call that owns it.
@@ -50,6 +59,11 @@ enum GatewayXMLParser {
         var pageNo: Int?
         var numOfRows: Int?
         var problem: String?
+        var errorPosition: (Int, Int)?
+
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+            if errorPosition == nil { errorPosition = (parser.lineNumber, parser.columnNumber) }
+        }
 
         func parser(
             _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
@@ -59,6 +73,7 @@ enum GatewayXMLParser {
                 root = elementName
                 if elementName != "response" && elementName != "OpenAPI_ServiceResponse" {
                     problem = "unexpected root element <\(elementName)> (expected <response> or <OpenAPI_ServiceResponse>)"
+                    errorPosition = (parser.lineNumber, parser.columnNumber)
                     parser.abortParsing()
                 }
             }
@@ -97,6 +112,7 @@ enum GatewayXMLParser {
         private func counter(_ value: String, _ name: String, _ parser: XMLParser) -> Int? {
             guard let number = Int(value), number >= 0 else {
                 problem = "<\(name)> is \"\(value)\", not a count"
+                errorPosition = (parser.lineNumber, parser.columnNumber)
                 parser.abortParsing()
                 return nil
             }

@@ -17,7 +17,7 @@ public enum LiveFeedError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Any other gateway error code (01 application, 02 database, 04 HTTP, 05 timeout, 23 rate, 99 unknown).
     case gateway(api: LiveAPI, page: Int, code: String, message: String)
     case httpStatus(api: LiveAPI, page: Int, status: Int)
-    case timeout(api: LiveAPI, page: Int, seconds: Int64)
+    case timeout(api: LiveAPI, page: Int, after: Duration)
     /// Connection refused or reset, TLS failure, or a body cut short.
     case transport(api: LiveAPI, page: Int, reason: String)
     /// The body is not the XML or JSON document it claims to be.
@@ -70,8 +70,8 @@ public enum LiveFeedError: Error, Sendable, Equatable, CustomStringConvertible {
         case .httpStatus(let api, let page, let status):
             return "\(api.rawValue) page \(page): HTTP status \(status)"
                 + (status == 404 ? " (check base_url: the service path was not found)" : "")
-        case .timeout(let api, let page, let seconds):
-            return "\(api.rawValue) page \(page): no complete answer within \(seconds) s"
+        case .timeout(let api, let page, let after):
+            return "\(api.rawValue) page \(page): no complete answer within \(after) (timeout in [[grid.live.source]])"
         case .transport(let api, let page, let reason):
             return "\(api.rawValue) page \(page): \(reason)"
         case .malformed(let api, let page, let format, let position, let problem):
