@@ -10,8 +10,8 @@ public enum FleetSimulation {
         public var hourlyGreenScores: [Double]
         /// An hour counts as green when its score is at least this.
         public var greenHourThreshold = 0.5
-        public var tick: Duration = .seconds(1)
         public var rules: CapRuleSet
+        /// Every node's loop settings; its `tick` is the simulation's step.
         public var controller: ControllerConfig
         public var plant = PlantParameters()
         /// Assigned to nodes in turn.
@@ -56,7 +56,7 @@ public enum FleetSimulation {
 
     /// One run; `capped: false` leaves every GPU at its default limit (no controller at all).
     public static func run(_ setup: Setup, capped: Bool) throws(ControllerConfigError) -> Outcome {
-        let tick = setup.tick.wholeMilliseconds
+        let tick = setup.controller.tick.wholeMilliseconds
         let ticksPerHour = max(1, 3_600_000 / tick)
         var nodes: [FleetNode] = []
         nodes.reserveCapacity(setup.nodeCount)
