@@ -66,12 +66,19 @@ import Testing
         let perTick = Double(tickTime.components.attoseconds) / 1e12 / Double(ticks) + Double(tickTime.components.seconds) * 1e6 / Double(ticks)
         print("controller tick, 8 GPUs: \(perTick) µs")
 
-        let setup = Self.setup(nodes: 1000, tick: .seconds(1))
-        var comparison: FleetSimulation.Comparison?
-        let fleetTime = try clock.measure { comparison = try FleetSimulation.compare(setup) }
-        let result = try #require(comparison)
-        print("fleet 1000 nodes × 24 h at 1 s, capped + uncapped: \(fleetTime)")
-        print("capped:   green \(result.capped.greenEnergyKilowattHours) kWh, other \(result.capped.otherEnergyKilowattHours) kWh, share \(result.capped.greenShare), peak \(result.capped.peakPower.megawatts) MW, changes \(result.capped.limitChanges)")
-        print("uncapped: green \(result.uncapped.greenEnergyKilowattHours) kWh, other \(result.uncapped.otherEnergyKilowattHours) kWh, share \(result.uncapped.greenShare), peak \(result.uncapped.peakPower.megawatts) MW")
+        let nodes = getenv("GREENCAP_CONTROLLER_BENCH_NODES").flatMap { Int(String(cString: $0)) } ?? 1000
+        let setup = Self.setup(nodes: nodes, tick: .seconds(1))
+        var capped: FleetSimulation.Outcome?
+        var uncapped: FleetSimulation.Outcome?
+        let cappedTime = try clock.measure { capped = try FleetSimulation.run(setup, capped: true) }
+        let uncappedTime = try clock.measure { uncapped = try FleetSimulation.run(setup, capped: false) }
+        let withCaps = try #require(capped)
+        let without = try #require(uncapped)
+        print("fleet \(nodes) nodes × 24 h at 1 s: capped run \(cappedTime), uncapped run \(uncappedTime)")
+        for (name, outcome) in [("capped", withCaps), ("uncapped", without)] {
+            print(
+                "\(name): green \(Int(outcome.greenEnergyKilowattHours)) kWh, other \(Int(outcome.otherEnergyKilowattHours)) kWh, "
+                    + "green share \(Int(outcome.greenShare * 1000)) ‰, peak \(outcome.peakPower.wholeWattsText), limit writes \(outcome.limitChanges)")
+        }
     }
 }

@@ -131,7 +131,7 @@ private struct FleetNode: Sendable {
     ) -> Double {
         let power = plant.truePower
         if capped {
-            plant.readings(at: now, into: &readings)
+            plant.readings(into: &readings)
             let conditions = NodeConditions(
                 now: now, target: target, pduPower: plant.pduReading(), leaseExpiresAt: now + 10 * elapsed,
                 feedUpdatedAt: feedUpdatedAt)

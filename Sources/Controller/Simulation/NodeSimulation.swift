@@ -57,7 +57,7 @@ public struct NodeSimulation: Sendable {
     @discardableResult
     public mutating func tick() -> NodeTickStatus {
         let now = clock.now
-        plant.readings(at: now, into: &readings)
+        plant.readings(into: &readings)
         let pdu = pduOverride ?? plant.pduReading()
         let conditions = NodeConditions(
             now: now, target: target, pduPower: pdu, upsOnBattery: upsOnBattery, leaseExpiresAt: leaseExpiresAt,

@@ -17,6 +17,9 @@ public struct SimulatedGPU: Sendable, Hashable {
     public var phase: Int64
     /// Draws its demand whatever its limit says (a firmware fault).
     public var ignoresLimit = false
+    /// Demand at the GPU's present time, evaluated once per step and held through it (the NVML simulator
+    /// holds the demand over each sub-step the same way).
+    public private(set) var demand: Double = 0
     private var pendingLimit: Double?
     private var pendingAt: Int64 = 0
 
@@ -53,32 +56,31 @@ public struct SimulatedGPU: Sendable, Hashable {
 
     /// Starts at the power it would settle at, so runs begin in steady state.
     public mutating func settle(at time: Int64) {
-        power = drawTarget(at: time)
+        demand = workload.demand(at: time, phase: phase)
+        power = drawTarget
     }
 
     /// Whether it is held back by its limit now.
-    public func pinned(at time: Int64) -> Bool { !ignoresLimit && workload.demand(at: time, phase: phase) > enforcedLimit }
+    public var pinned: Bool { !ignoresLimit && demand > enforcedLimit }
 
     /// Advances from `time` by `elapsed` ms with the lag's time constant `tau` (ms). `wholeStepDecay` is
     /// exp(-elapsed/τ), passed in so a fleet of GPUs on the same tick computes it once; a write landing inside
     /// the step splits it in two, each solved exactly.
     public mutating func advance(from time: Int64, by elapsed: Int64, tau: Double, wholeStepDecay: Double) {
-        guard let pending = pendingLimit, pendingAt < time + elapsed else {
-            follow(drawTarget(at: time), wholeStepDecay)
-            return
+        if let pending = pendingLimit, pendingAt < time + elapsed {
+            let before = max(0, pendingAt - time)
+            if before > 0 { follow(drawTarget, exp(-Double(before) / tau)) }
+            enforcedLimit = pending
+            pendingLimit = nil
+            let after = elapsed - before
+            if after > 0 { follow(drawTarget, exp(-Double(after) / tau)) }
+        } else {
+            follow(drawTarget, wholeStepDecay)
         }
-        let before = max(0, pendingAt - time)
-        if before > 0 { follow(drawTarget(at: time), exp(-Double(before) / tau)) }
-        enforcedLimit = pending
-        pendingLimit = nil
-        let after = elapsed - before
-        if after > 0 { follow(drawTarget(at: time + before), exp(-Double(after) / tau)) }
+        demand = workload.demand(at: time + elapsed, phase: phase)
     }
 
-    private func drawTarget(at time: Int64) -> Double {
-        let demand = workload.demand(at: time, phase: phase)
-        return ignoresLimit ? demand : min(demand, enforcedLimit)
-    }
+    private var drawTarget: Double { ignoresLimit ? demand : min(demand, enforcedLimit) }
 
     private mutating func follow(_ target: Double, _ decay: Double) {
         power = target + (power - target) * decay
