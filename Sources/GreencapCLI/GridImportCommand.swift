@@ -22,7 +22,7 @@ struct GridImportCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument { case csv, json }
 
-    @Argument(help: "KPX files as published.")
+    @Argument(help: "KPX files as published, or directories holding them (every .csv below).")
     var files: [String]
 
     @Option(help: "ISO 3166-2 region: KR-46 Jeonnam, KR-49 Jeju, ... (default: KR-49 when every file is a Jeju-only layout, else KR-46).")
@@ -39,38 +39,8 @@ struct GridImportCommand: ParsableCommand {
     var format = Format.csv
 
     func run() throws {
-        var inputs: [(file: String, text: String, layout: KPXLayout)] = []
-        for file in files {
-            let bytes: [UInt8]
-            do {
-                bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
-            } catch {
-                throw CLIError("\(file): cannot read: \(error.localizedDescription)")
-            }
-            do {
-                let text = try KPXText.decode(bytes, file: file)
-                inputs.append((file, text, try KPXFile.layout(of: text, file: file)))
-            } catch {
-                throw CLIError("\(error)")
-            }
-        }
-        let region = region ?? (inputs.allSatisfy { $0.layout.impliedRegion == "KR-49" } ? "KR-49" : "KR-46")
-        let stated = try GridQuantityOption.resolve(quantity, for: inputs.map { ($0.file, $0.layout) })
-
-        var merge = FeedMerge(region: region)
-        for input in inputs {
-            do {
-                let imported = try KPXFile.parse(input.text, file: input.file, region: region, quantity: stated[input.file])
-                for warning in imported.warnings { FileHandle.standardError.write(Data("\(input.file): warning: \(warning)\n".utf8)) }
-                FileHandle.standardError.write(
-                    Data("\(input.file): \(imported.layout) layout, \(imported.hours.count) hours for \(region)\n".utf8))
-                try merge.add(imported)
-            } catch {
-                throw CLIError("\(error)")
-            }
-        }
-        for warning in merge.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
-        let hours = merge.hours
+        let files = try GridFiles.load(files, region: region, quantity: quantity)
+        let hours = files.merge.hours
         switch format {
         case .csv: FileHandle.standardOutput.write(Data(GridHourTable.csv(hours).utf8))
         case .json: try printJSON(hours.map(GridHourTable.Row.init))

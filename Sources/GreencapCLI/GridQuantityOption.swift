@@ -14,7 +14,8 @@ struct GridQuantityOption: ExpressibleByArgument {
     }
 
     /// The quantity stated for each file. A per-file statement must name a file being imported, and one
-    /// whose header could need it; a general one fills in only for headers that name no quantity.
+    /// whose header could need it; a general one fills in only for headers that name no quantity; the file
+    /// name fills in what is still open.
     static func resolve(_ options: [GridQuantityOption], for files: [(file: String, layout: KPXLayout)]) throws -> [String: FeedQuantity] {
         var stated: [String: FeedQuantity] = [:]
         let general = options.filter { $0.file == nil }
@@ -33,6 +34,10 @@ struct GridQuantityOption: ExpressibleByArgument {
         }
         if let general = general.first {
             for input in files where !input.layout.namesQuantity && stated[input.file] == nil { stated[input.file] = general.quantity }
+        }
+        // Last, the file's own name ("…jeju_solar_hourly…", "…제주 풍력…"): an operator's word comes first.
+        for input in files where !input.layout.namesQuantity && stated[input.file] == nil {
+            if let named = KPXFile.quantity(fromFileName: input.file) { stated[input.file] = named }
         }
         return stated
     }

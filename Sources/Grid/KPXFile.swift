@@ -115,3 +115,16 @@ struct KPXTable {
         return rows
     }
 }
+
+extension KPXFile {
+    /// The quantity a file's name speaks of, for files whose header names none (KPX names its Jeju
+    /// downloads "…제주 태양광…", "…풍력…", "…수요…"); nil when the name says none or more than one.
+    public static func quantity(fromFileName path: String) -> FeedQuantity? {
+        let name = (path.split(separator: "/").last.map(String.init) ?? path).lowercased()
+        let words: [(FeedQuantity, [String])] = [
+            (.solar, ["solar", "태양광", "pv"]), (.wind, ["wind", "풍력"]), (.demand, ["demand", "수요", "load"]),
+        ]
+        let named = words.filter { _, keys in keys.contains { name.contains($0) } }.map(\.0)
+        return named.count == 1 ? named[0] : nil
+    }
+}

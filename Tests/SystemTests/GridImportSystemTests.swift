@@ -107,12 +107,17 @@ import Testing
     @Test func filesItCannotReadCorrectlyStopWithTheFileNamed() throws {
         let greencap = try Paths.executable("greencap")
         let solar = Self.raw + "jeju/kpx_jeju_solar_hourly_2019-12_2022-12.cp949.csv"
-        let unstated = try Subprocess.run(greencap, ["grid", "import", solar])
-        #expect(unstated.status != 0)
-        #expect(unstated.output.contains("\(solar):1:") && unstated.output.contains("--quantity solar"), "\(unstated.output)")
-
         let directory = try TemporaryDirectory.make()
         defer { directory.remove() }
+        // The header names no quantity; the published name would, so the copy gets a name that does not.
+        let anonymous = directory.path + "/jeju_hourly.csv"
+        try FileManager.default.copyItem(atPath: solar, toPath: anonymous)
+        let unstated = try Subprocess.run(greencap, ["grid", "import", anonymous])
+        #expect(unstated.status != 0)
+        #expect(unstated.output.contains("\(anonymous):1:") && unstated.output.contains("--quantity solar"), "\(unstated.output)")
+        let named = try Subprocess.run(greencap, ["grid", "import", solar])
+        #expect(named.status == 0 && named.output.contains("daily hours (solar) layout"), "\(named.output)")
+
         let odd = try directory.write("odd.csv", "날짜,값\n2024-01-01,3\n")
         let unknown = try Subprocess.run(greencap, ["grid", "import", odd])
         #expect(unknown.status != 0)
