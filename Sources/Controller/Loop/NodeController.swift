@@ -29,18 +29,8 @@ public struct NodeController: Sendable {
     private var lastCorrection: Int64 = 0
     private var lastSaturated = false
 
-    // Per GPU, sized when the GPU count changes.
-    private var lastSet: [Int64] = []
-    private var lastWriteAt: [Int64] = []
-    private var overLimitSince: [Int64?] = []
-    private var withinLimitSince: [Int64?] = []
-    private var ignoring: [Bool] = []
-    // Scratch for the distribution, reused every tick.
-    private var minimum: [Int64] = []
-    private var wanted: [Int64] = []
-    private var maximum: [Int64] = []
-    private var allocation: [Int64] = []
-    private var chosen: [Int64] = []
+    /// Per GPU, sized when the GPU count changes.
+    private var slots: [GPUSlot] = []
 
     public init(nodeID: String, config: ControllerConfig, logger: Logger? = nil) throws(ControllerConfigError) {
         try config.validate()
@@ -122,8 +112,6 @@ public struct NodeController: Sendable {
         let effective = raise.follow(
             requested: requested, now: now, elapsed: elapsed, startingPoint: enforcedSum + nonGPU.estimate)
 
-        let ignoringChanged = config.dryRun ? false : detectIgnoringGPUs(gpus, now: now)
-
         // Closed loop on measured power: what the PDU sees beyond the GPUs and beyond the estimate so far.
         // Dry-run freezes it: nothing was applied, so the measurement says nothing about the decisions.
         if let measuredNonGPU {
@@ -138,63 +126,24 @@ public struct NodeController: Sendable {
         let nonGPUPower = nonGPU.estimate
         let correctionNow = correction.milliwatts
 
-        var budget = effective - nonGPUPower - correctionNow
-        var ignoringMask: UInt64 = 0
-        for (index, gpu) in gpus.enumerated() {
-            let low = max(0, gpu.minimumLimit.value)
-            let high = max(low, gpu.maximumLimit.value)
-            if ignoring[index] {
-                // Hold it at its minimum and reserve what it really draws; the others share the rest.
-                minimum[index] = low
-                wanted[index] = low
-                maximum[index] = low
-                budget -= max(0, gpu.power.value - low)
-                if index < 64 { ignoringMask |= 1 << UInt64(index) }
-            } else {
-                minimum[index] = low
-                maximum[index] = high
-                let pinned = gpu.pinned || gpu.power.value >= gpu.enforcedLimit.value - config.pinnedMargin.value
-                wanted[index] = pinned ? high : min(high, max(low, gpu.power.value + config.demandHeadroom.value))
+        // The per-GPU work runs over one buffer; the slots are moved out of `self` for it, so no access to the
+        // array overlaps another access to `self`.
+        var slots: [GPUSlot] = []
+        swap(&slots, &self.slots)
+        let outcome = slots.withUnsafeMutableBufferPointer { slots in
+            gpus.withUnsafeBufferPointer { gpus in
+                decideLimits(
+                    slots, gpus, now: now, budget: effective - nonGPUPower - correctionNow,
+                    effectiveMoved: lastEffective != effective, correctionMoved: abs(correctionNow - lastCorrection) > config.deadband.value,
+                    cause: cause)
             }
         }
-        if ignoringMask != 0 { alerts.insert(.gpuIgnoringLimit) }
-        let covered = GPUBudgetDistributor.distribute(
-            budget: budget, minimum: minimum, wanted: wanted, maximum: maximum, into: &allocation)
-        if !covered { alerts.insert(.budgetBelowGPUMinimums) }
-
-        chooseLimits(budget: budget)
-        var minimumSum: Int64 = 0
-        var chosenSum: Int64 = 0
-        for index in gpus.indices {
-            minimumSum += minimum[index]
-            chosenSum += chosen[index]
-        }
-        lastSaturated = chosenSum <= minimumSum
-
-        // Why limits move this tick, most important first.
-        let changeCause: ChangeCause
-        if lastEffective != effective {
-            changeCause = .target(cause)
-        } else if ignoringChanged {
-            changeCause = .gpuIgnoringLimit
-        } else if abs(correctionNow - lastCorrection) > config.deadband.value {
-            changeCause = .closedLoop
-        } else {
-            changeCause = .demand
-        }
-        for (index, gpu) in gpus.enumerated() {
-            let drifted = !config.dryRun && now - lastWriteAt[index] >= readBackGrace
-                && abs(gpu.enforcedLimit.value - lastSet[index]) > config.driftTolerance.value
-            guard chosen[index] != lastSet[index] || drifted else { continue }
-            let old = drifted ? gpu.enforcedLimit.value : lastSet[index]
-            changes.append(
-                LimitChange(
-                    gpu: index, old: Milliwatts(old), new: Milliwatts(chosen[index]),
-                    cause: drifted ? .drift : (ignoring[index] && ignoringChanged ? .gpuIgnoringLimit : changeCause),
-                    dryRun: config.dryRun))
-            lastSet[index] = chosen[index]
-            lastWriteAt[index] = now
-        }
+        swap(&slots, &self.slots)
+        if outcome.ignoringMask != 0 { alerts.insert(.gpuIgnoringLimit) }
+        if !outcome.covered { alerts.insert(.budgetBelowGPUMinimums) }
+        lastSaturated = outcome.saturated
+        let budget = outcome.budget
+        let ignoringMask = outcome.ignoringMask
         lastEffective = effective
         lastCorrection = correctionNow
 
@@ -220,68 +169,124 @@ public struct NodeController: Sendable {
 
     /// Per-GPU state follows the GPU count; a new count (a GPU lost or back) starts from what is enforced now.
     private mutating func prepare(for gpus: [GPUReading]) {
-        guard lastSet.count != gpus.count else { return }
-        let count = gpus.count
-        lastSet = gpus.map(\.enforcedLimit.value)
-        lastWriteAt = Array(repeating: Int64.min / 2, count: count)
-        overLimitSince = Array(repeating: nil, count: count)
-        withinLimitSince = Array(repeating: nil, count: count)
-        ignoring = Array(repeating: false, count: count)
-        minimum = Array(repeating: 0, count: count)
-        wanted = Array(repeating: 0, count: count)
-        maximum = Array(repeating: 0, count: count)
-        allocation = Array(repeating: 0, count: count)
-        chosen = Array(repeating: 0, count: count)
+        guard slots.count != gpus.count else { return }
+        slots = gpus.map { GPUSlot(enforced: $0.enforcedLimit.value) }
+    }
+
+    private struct Decision {
+        var budget: Int64
+        var covered: Bool
+        var saturated: Bool
+        var ignoringMask: UInt64
+    }
+
+    /// Flags GPUs that ignore their limits, shares the budget by demand, applies the deadband, checks read-back,
+    /// and records the changes.
+    private mutating func decideLimits(
+        _ slots: UnsafeMutableBufferPointer<GPUSlot>, _ gpus: UnsafeBufferPointer<GPUReading>, now: Int64, budget: Int64,
+        effectiveMoved: Bool, correctionMoved: Bool, cause: TargetCause
+    ) -> Decision {
+        let ignoringChanged = config.dryRun ? false : detectIgnoringGPUs(slots, gpus, now: now)
+        var budget = budget
+        var ignoringMask: UInt64 = 0
+        for index in gpus.indices {
+            let gpu = gpus[index]
+            let low = max(0, gpu.minimumLimit.value)
+            let high = max(low, gpu.maximumLimit.value)
+            slots[index].minimum = low
+            if slots[index].ignoring {
+                // Hold it at its minimum and reserve what it really draws; the others share the rest.
+                slots[index].wanted = low
+                slots[index].maximum = low
+                budget -= max(0, gpu.power.value - low)
+                if index < 64 { ignoringMask |= 1 << UInt64(index) }
+            } else {
+                slots[index].maximum = high
+                let pinned = gpu.pinned || gpu.power.value >= gpu.enforcedLimit.value - config.pinnedMargin.value
+                slots[index].wanted = pinned ? high : min(high, max(low, gpu.power.value + config.demandHeadroom.value))
+            }
+        }
+        let covered = GPUBudgetDistributor.distribute(budget: budget, slots)
+        chooseLimits(slots, budget: budget)
+        var minimumSum: Int64 = 0
+        var chosenSum: Int64 = 0
+        for slot in slots {
+            minimumSum += slot.minimum
+            chosenSum += slot.chosen
+        }
+
+        // Why limits move this tick, most important first.
+        let changeCause: ChangeCause =
+            effectiveMoved ? .target(cause) : ignoringChanged ? .gpuIgnoringLimit : correctionMoved ? .closedLoop : .demand
+        for index in gpus.indices {
+            let enforced = gpus[index].enforcedLimit.value
+            let drifted = !config.dryRun && now - slots[index].lastWriteAt >= readBackGrace
+                && abs(enforced - slots[index].lastSet) > config.driftTolerance.value
+            guard slots[index].chosen != slots[index].lastSet || drifted else { continue }
+            changes.append(
+                LimitChange(
+                    gpu: index, old: Milliwatts(drifted ? enforced : slots[index].lastSet), new: Milliwatts(slots[index].chosen),
+                    cause: drifted ? .drift : (slots[index].ignoring && ignoringChanged ? .gpuIgnoringLimit : changeCause),
+                    dryRun: config.dryRun))
+            slots[index].lastSet = slots[index].chosen
+            slots[index].lastWriteAt = now
+        }
+        return Decision(budget: budget, covered: covered, saturated: chosenSum <= minimumSum, ignoringMask: ignoringMask)
     }
 
     /// Whole watts, rounded down (never above the budget). A GPU's change within the deadband is skipped —
     /// unless the skipped lowerings would put the node over its budget, or the skipped raises add up to more
     /// than two deadbands (eight GPUs each a little short would leave the node well under target for good).
-    private mutating func chooseLimits(budget: Int64) {
+    private func chooseLimits(_ slots: UnsafeMutableBufferPointer<GPUSlot>, budget: Int64) {
         var sum: Int64 = 0
         var shortfall: Int64 = 0
-        for index in chosen.indices {
-            let exact = min(maximum[index], max(minimum[index], allocation[index] / 1000 * 1000))
-            allocation[index] = exact
-            let kept = lastSet[index]
-            let withinBand = abs(exact - kept) <= config.deadband.value
-                && kept >= minimum[index] && kept <= maximum[index]
-            chosen[index] = withinBand ? kept : exact
-            sum += chosen[index]
-            shortfall += max(0, exact - chosen[index])
+        var minimumSum: Int64 = 0
+        for index in slots.indices {
+            let slot = slots[index]
+            let exact = min(slot.maximum, max(slot.minimum, slot.allocation / 1000 * 1000))
+            let withinBand = abs(exact - slot.lastSet) <= config.deadband.value
+                && slot.lastSet >= slot.minimum && slot.lastSet <= slot.maximum
+            let chosen = withinBand ? slot.lastSet : exact
+            slots[index].allocation = exact
+            slots[index].chosen = chosen
+            sum += chosen
+            shortfall += max(0, exact - chosen)
+            minimumSum += slot.minimum
         }
         if shortfall > 2 * config.deadband.value {
-            for index in chosen.indices where chosen[index] < allocation[index] {
-                sum += allocation[index] - chosen[index]
-                chosen[index] = allocation[index]
+            for index in slots.indices where slots[index].chosen < slots[index].allocation {
+                sum += slots[index].allocation - slots[index].chosen
+                slots[index].chosen = slots[index].allocation
             }
         }
-        let allowed = max(budget, minimum.reduce(0, +))
+        let allowed = max(budget, minimumSum)
         guard sum > allowed else { return }
-        for index in chosen.indices where chosen[index] > allocation[index] {
-            sum -= chosen[index] - allocation[index]
-            chosen[index] = allocation[index]
+        for index in slots.indices where slots[index].chosen > slots[index].allocation {
+            sum -= slots[index].chosen - slots[index].allocation
+            slots[index].chosen = slots[index].allocation
             if sum <= allowed { return }
         }
     }
 
     /// A GPU above its enforced limit (beyond the tolerance) for `ignoringDetectAfter`, with no write of ours
     /// in that time to explain it, ignores its limit. - Returns: whether any flag changed.
-    private mutating func detectIgnoringGPUs(_ gpus: [GPUReading], now: Int64) -> Bool {
+    private func detectIgnoringGPUs(
+        _ slots: UnsafeMutableBufferPointer<GPUSlot>, _ gpus: UnsafeBufferPointer<GPUReading>, now: Int64
+    ) -> Bool {
         var changed = false
-        for (index, gpu) in gpus.enumerated() {
+        for index in gpus.indices {
+            let gpu = gpus[index]
             let limit = gpu.enforcedLimit.value
             let tolerance = max(config.ignoringTolerance.value, limit / 20)
             if gpu.power.value > limit + tolerance {
-                withinLimitSince[index] = nil
-                guard now - lastWriteAt[index] >= readBackGrace || ignoring[index] else {
-                    overLimitSince[index] = nil
+                slots[index].withinLimitSince = GPUSlot.none
+                guard now - slots[index].lastWriteAt >= readBackGrace || slots[index].ignoring else {
+                    slots[index].overLimitSince = GPUSlot.none
                     continue
                 }
-                let since = overLimitSince[index] ?? now
-                overLimitSince[index] = since
-                if !ignoring[index] && now - since >= ignoringDetectAfter {
-                    ignoring[index] = true
+                if slots[index].overLimitSince == GPUSlot.none { slots[index].overLimitSince = now }
+                if !slots[index].ignoring && now - slots[index].overLimitSince >= ignoringDetectAfter {
+                    slots[index].ignoring = true
                     changed = true
                     logger?.error(
                         "GPU ignores its power limit: held at its minimum, the other GPUs tightened",
@@ -289,13 +294,12 @@ public struct NodeController: Sendable {
                                    "limit": "\(gpu.enforcedLimit.wholeWattsText)"])
                 }
             } else {
-                overLimitSince[index] = nil
-                guard ignoring[index] else { continue }
-                let since = withinLimitSince[index] ?? now
-                withinLimitSince[index] = since
-                if now - since >= ignoringClearAfter {
-                    ignoring[index] = false
-                    withinLimitSince[index] = nil
+                slots[index].overLimitSince = GPUSlot.none
+                guard slots[index].ignoring else { continue }
+                if slots[index].withinLimitSince == GPUSlot.none { slots[index].withinLimitSince = now }
+                if now - slots[index].withinLimitSince >= ignoringClearAfter {
+                    slots[index].ignoring = false
+                    slots[index].withinLimitSince = GPUSlot.none
                     changed = true
                     logger?.notice("GPU follows its power limit again", metadata: ["node": "\(nodeID)", "gpu": "\(index)"])
                 }

@@ -1,7 +1,10 @@
 import GreencapCore
 
 /// What set a node's target: the answer to "why is this node capped at X?".
-public enum TargetCause: Sendable, Hashable, CustomStringConvertible {
+///
+/// `indirect` because the loop copies the cause into its status every tick: boxed, a copy is one reference
+/// count instead of one per string of a hard cap's id, scope, author and reason.
+public indirect enum TargetCause: Sendable, Hashable, CustomStringConvertible {
     case hardCap(ruleID: String, scope: CapScope, author: String, reason: String)
     case circuit(ruleID: String, circuit: String, author: String)
     case renewable(policyID: String, tier: Int, greenScore: Double)
