@@ -4,5 +4,5 @@ import ArgumentParser
 struct GridCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grid", abstract: "Import KPX renewable files, forecast green hours, find job windows, backtest the forecast.",
-        subcommands: [GridImportCommand.self, GridForecastCommand.self, GridWindowsCommand.self, GridBacktestCommand.self])
+        subcommands: [GridImportCommand.self, GridForecastCommand.self, GridWindowsCommand.self, GridBacktestCommand.self, GridBenchCommand.self])
 }

@@ -237,7 +237,7 @@ private struct BenchDevice {
     }
 }
 
-private enum Clocks {
+enum Clocks {
     static func wall() -> UInt64 { read(CLOCK_MONOTONIC) }
     /// This thread's CPU only: the simulators' work (other processes) does not count.
     static func threadCPU() -> UInt64 { read(CLOCK_THREAD_CPUTIME_ID) }

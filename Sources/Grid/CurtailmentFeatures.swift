@@ -26,43 +26,61 @@ struct CurtailmentFeatures: Sendable {
         table = [Double](repeating: 0, count: count * Self.width)
         usable = [Bool](repeating: false, count: count)
         let days = DayLedger(history: history)
-        let sameHourBack = 24 * ((lag + 23) / 24)
-        var seasonal: (knownDay: Int64, dayOfYear: Int, rate: Double) = (-1, -1, 0)
-        for target in 0..<count {
-            let last = target - lag
-            guard last >= 23, last < history.knownCount else { continue }
-            usable[target] = true
-            var peak = -Double.infinity
-            var curtailedInWindow = 0.0
-            for hour in (last - 23)...last {
-                let share = history.share[hour]
-                if !share.isNaN { peak = max(peak, share) }
-                if history.label[hour] == 1 { curtailedInWindow = 1 }
+        var seasonal = SeasonalCache()
+        table.withUnsafeMutableBufferPointer { table in
+            for target in 0..<count {
+                usable[target] = Self.row(target: target, lag: lag, history: history, days: days, seasonal: &seasonal, into: table, at: target * Self.width)
             }
-            let sameHour = target - sameHourBack
-            let sameHourShare = history.share[sameHour]
-            let knownDay = history.day[last] - days.firstDay  // days before this one are complete
-            let targetDay = history.day[target]
-            let dayOfYear = KoreanCalendar.dayOfYear(targetDay)
-            let angle = 2 * Double.pi * Double(dayOfYear) / 365.25
-            let row = target * Self.width
-            table[row + 0] = 1
-            table[row + 1] = peak.isFinite ? peak : 0
-            table[row + 2] = peak.isFinite ? 1 : 0
-            table[row + 3] = sameHourShare.isNaN ? 0 : sameHourShare
-            table[row + 4] = curtailedInWindow
-            table[row + 5] = history.label[sameHour] == 1 ? 1 : 0
-            table[row + 6] = days.curtailedRate(before: Int(knownDay), days: 7)
-            table[row + 7] = days.curtailedRate(before: Int(knownDay), days: 28)
-            if seasonal.knownDay != knownDay || seasonal.dayOfYear != dayOfYear {
-                // Neighbouring hours share both days, so the O(days) scan runs about once per day.
-                seasonal = (knownDay, dayOfYear, days.seasonalRate(before: Int(knownDay), dayOfYear: dayOfYear, halfWidth: Self.seasonHalfWidth))
-            }
-            table[row + 8] = seasonal.rate
-            table[row + 9] = KoreanCalendar.isDayOff(targetDay) ? 1 : 0
-            table[row + 10] = cos(angle)
-            table[row + 11] = sin(angle)
         }
+    }
+
+    /// The last seasonal rate computed: neighbouring hours share both days, so the O(days) scan runs
+    /// about once per day.
+    struct SeasonalCache {
+        var knownDay: Int64 = -1
+        var dayOfYear = -1
+        var rate = 0.0
+    }
+
+    /// Writes the features of `target` (all but the profile slot) at `offset`; false when the hour has no
+    /// full 24-hour window on record `lag` hours before it.
+    static func row(
+        target: Int, lag: Int, history: GridHistory, days: DayLedger, seasonal: inout SeasonalCache,
+        into table: UnsafeMutableBufferPointer<Double>, at row: Int
+    ) -> Bool {
+        let last = target - lag
+        guard last >= 23, last < history.knownCount, target < history.count else { return false }
+        var peak = -Double.infinity
+        var curtailedInWindow = 0.0
+        for hour in (last - 23)...last {
+            let share = history.share[hour]
+            if !share.isNaN { peak = max(peak, share) }
+            if history.label[hour] == 1 { curtailedInWindow = 1 }
+        }
+        let sameHour = target - 24 * ((lag + 23) / 24)
+        let sameHourShare = history.share[sameHour]
+        let knownDay = history.day[last] - days.firstDay  // days before this one are complete
+        let targetDay = history.day[target]
+        let dayOfYear = KoreanCalendar.dayOfYear(targetDay)
+        if seasonal.knownDay != knownDay || seasonal.dayOfYear != dayOfYear {
+            seasonal = SeasonalCache(
+                knownDay: knownDay, dayOfYear: dayOfYear,
+                rate: days.seasonalRate(before: Int(knownDay), dayOfYear: dayOfYear, halfWidth: seasonHalfWidth))
+        }
+        let angle = 2 * Double.pi * Double(dayOfYear) / 365.25
+        table[row + 0] = 1
+        table[row + 1] = peak.isFinite ? peak : 0
+        table[row + 2] = peak.isFinite ? 1 : 0
+        table[row + 3] = sameHourShare.isNaN ? 0 : sameHourShare
+        table[row + 4] = curtailedInWindow
+        table[row + 5] = history.label[sameHour] == 1 ? 1 : 0
+        table[row + 6] = days.curtailedRate(before: Int(knownDay), days: 7)
+        table[row + 7] = days.curtailedRate(before: Int(knownDay), days: 28)
+        table[row + 8] = seasonal.rate
+        table[row + 9] = KoreanCalendar.isDayOff(targetDay) ? 1 : 0
+        table[row + 10] = cos(angle)
+        table[row + 11] = sin(angle)
+        return true
     }
 
     /// Puts the fitted hour-of-day profile into each row's profile slot.

@@ -15,6 +15,7 @@ public struct CurtailmentModel: Sendable {
     public let lag: Int
     private var features: CurtailmentFeatures
     private var regression: LogisticRegression?
+    private var profile: [Double] = []
     /// How many labelled hours the last fit used.
     public private(set) var trainedHours = 0
 
@@ -46,12 +47,18 @@ public struct CurtailmentModel: Sendable {
             regression = nil
             return
         }
-        features.setProfile((0..<24).map { log(curtailedAt[$0] / knownAt[$0]) }, hourOfDay: history.hourOfDay)
+        profile = (0..<24).map { log(curtailedAt[$0] / knownAt[$0]) }
+        features.setProfile(profile, hourOfDay: history.hourOfDay)
         regression = LogisticRegression.fit(table: features.table, width: CurtailmentFeatures.width, rows: rows, labels: labels)
     }
 
     /// Whether a fit found both outcomes to learn from.
     public var isFitted: Bool { regression != nil }
+
+    /// The fit alone, without the training table: what a forecaster keeps between hourly issues.
+    public var fitted: FittedCurtailmentModel? {
+        regression.map { FittedCurtailmentModel(lag: lag, regression: $0, profile: profile) }
+    }
 
     /// Probability that `target` is curtailed; nil when the model cannot say (not fitted, or too little on
     /// record before the hour), 0 outside the modelled hours.
@@ -61,5 +68,27 @@ public struct CurtailmentModel: Sendable {
         return features.table.withUnsafeBufferPointer { table in
             regression.probability(UnsafeBufferPointer(rebasing: table[(target * CurtailmentFeatures.width)...]))
         }
+    }
+}
+
+/// A fitted curtailment model: predicts hours from their features computed on demand, so an hourly
+/// forecast costs a few dozen rows rather than the whole history's table.
+public struct FittedCurtailmentModel: Sendable {
+    public let lag: Int
+    let regression: LogisticRegression
+    let profile: [Double]
+
+    /// As `CurtailmentModel.probability`; `days` is the ledger of `history`.
+    func probability(history: GridHistory, days: DayLedger, target: Int) -> Double? {
+        guard target >= 0, target < history.count else { return nil }
+        guard CurtailmentModel.modelledHours.contains(history.hourOfDay[target]) else { return 0 }
+        var row = [Double](repeating: 0, count: CurtailmentFeatures.width)
+        var seasonal = CurtailmentFeatures.SeasonalCache()
+        let usable = row.withUnsafeMutableBufferPointer { row in
+            CurtailmentFeatures.row(target: target, lag: lag, history: history, days: days, seasonal: &seasonal, into: row, at: 0)
+        }
+        guard usable else { return nil }
+        row[CurtailmentFeatures.profileSlot] = profile[Int(history.hourOfDay[target])]
+        return row.withUnsafeBufferPointer { regression.probability($0) }
     }
 }

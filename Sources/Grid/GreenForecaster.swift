@@ -51,26 +51,44 @@ public struct GreenForecaster: Sendable {
     }
 
     /// The forecast issued at `issuedUTC` from `history`, of which only hours starting before the issue
-    /// hour are used.
-    public func forecast(history full: GridHistory, issuedUTC: Int64, hours: Int = maxHorizonHours) throws(ForecastError) -> GreenForecast {
-        let horizon = min(max(1, hours), Self.maxHorizonHours)
-        let known = min(full.knownCount, max(0, full.index(of: issuedUTC)))
-        guard known >= 24 else { throw .tooLittleHistory(region: full.region, hours: known) }
-        let history = full.truncated(toKnown: known, future: horizon)
-        let last = known - 1
-        var models: [CurtailmentModel] = []
+    /// hour are used: a fit and a forecast in one.
+    public func forecast(history: GridHistory, issuedUTC: Int64, hours: Int = maxHorizonHours) throws(ForecastError) -> GreenForecast {
+        try forecast(history: history, issuedUTC: issuedUTC, hours: hours, model: fit(history: history, issuedUTC: issuedUTC))
+    }
+
+    /// Fits the curtailment models on what is on record before `issuedUTC`. Costly (a regression over the
+    /// history per lead time), so a service refits daily and reuses the fit for each hourly issue.
+    public func fit(history full: GridHistory, issuedUTC: Int64) throws(ForecastError) -> GreenForecastModel {
+        let known = try knownHours(full, issuedUTC: issuedUTC)
+        let history = full.truncated(toKnown: known, future: 0)
+        var models: [FittedCurtailmentModel] = []
         for lag in Self.lags {
             var model = CurtailmentModel(history: history, lag: lag)
-            model.fit(history: history, knownThrough: last)
-            models.append(model)
+            model.fit(history: history, knownThrough: known - 1)
+            if let fitted = model.fitted { models.append(fitted) }
         }
-        let supply = scorer.supplyScores(Array(history.renewableMW[0..<known]))
+        return GreenForecastModel(region: full.region, fittedThroughUTC: history.startUTC(known - 1), models: models)
+    }
+
+    /// The forecast issued at `issuedUTC` with a fit made at or before it.
+    public func forecast(history full: GridHistory, issuedUTC: Int64, hours: Int, model: GreenForecastModel) throws(ForecastError) -> GreenForecast {
+        let horizon = min(max(1, hours), Self.maxHorizonHours)
+        let known = try knownHours(full, issuedUTC: issuedUTC)
+        let history = full.truncated(toKnown: known, future: horizon)
+        guard model.fittedThroughUTC <= history.startUTC(known - 1) else {
+            throw .fitAfterIssue(fitted: model.fittedThroughUTC, issued: issuedUTC)
+        }
+        let last = known - 1
+        let days = DayLedger(history: history)
+        // The supply score's trailing window plus the baseline days is all the usual-supply figure reads.
+        let recent = max(0, known - (scorer.windowHours + baselineDays * 24))
+        let supply = scorer.supplyScores(Array(history.renewableMW[recent..<known]))
         var forecastHours: [ForecastHour] = []
+        forecastHours.reserveCapacity(horizon)
         for target in known..<(known + horizon) {
             let lead = target - last
-            let model = models.first { $0.lag >= lead && $0.isFitted }
-            let probability = model.flatMap { $0.probability(history: history, target: target) }
-            let usual = usualSupply(supply, history: history, last: last, hourOfDay: history.hourOfDay[target])
+            let probability = model.models.first { $0.lag >= lead }.flatMap { $0.probability(history: history, days: days, target: target) }
+            let usual = usualSupply(supply, offset: recent, history: history, last: last, hourOfDay: history.hourOfDay[target])
             let p = probability ?? 0
             forecastHours.append(
                 ForecastHour(
@@ -80,15 +98,21 @@ public struct GreenForecaster: Sendable {
         return GreenForecast(region: full.region, issuedUTC: issuedUTC, dataThroughUTC: history.startUTC(last), hours: forecastHours)
     }
 
+    private func knownHours(_ history: GridHistory, issuedUTC: Int64) throws(ForecastError) -> Int {
+        let known = min(history.knownCount, max(0, history.index(of: issuedUTC)))
+        guard known >= 24 else { throw .tooLittleHistory(region: history.region, hours: known) }
+        return known
+    }
+
     /// Mean supply score of the same hour of day over the last `baselineDays` days on record.
-    private func usualSupply(_ supply: [Double], history: GridHistory, last: Int, hourOfDay: Int8) -> Double {
+    private func usualSupply(_ supply: [Double], offset: Int, history: GridHistory, last: Int, hourOfDay: Int8) -> Double {
         var index = last
-        while index >= 0, history.hourOfDay[index] != hourOfDay { index -= 1 }
+        while index >= offset, history.hourOfDay[index] != hourOfDay { index -= 1 }
         var sum = 0.0
         var count = 0
-        while index >= 0, count < baselineDays {
+        while index >= offset, count < baselineDays {
             if !history.renewableMW[index].isNaN {
-                sum += supply[index]
+                sum += supply[index - offset]
                 count += 1
             }
             index -= 24
@@ -97,13 +121,23 @@ public struct GreenForecaster: Sendable {
     }
 }
 
+/// Curtailment models fitted on what was on record through `fittedThroughUTC` (an hour start).
+public struct GreenForecastModel: Sendable {
+    public var region: String
+    public var fittedThroughUTC: Int64
+    public var models: [FittedCurtailmentModel]
+}
+
 public enum ForecastError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLittleHistory(region: String, hours: Int)
+    case fitAfterIssue(fitted: Int64, issued: Int64)
 
     public var description: String {
         switch self {
         case .tooLittleHistory(let region, let hours):
             "\(region): \(hours) hour(s) on record before the issue time; a forecast needs at least a day of history"
+        case .fitAfterIssue(let fitted, let issued):
+            "the model was fitted on data through \(Timestamp.format(fitted)) KST, after the issue time \(Timestamp.format(issued)) KST: refit"
         }
     }
 }
