@@ -62,8 +62,8 @@ import Testing
         controller.step(Self.conditions(4900), gpus: readings)  // 4000 W: 500 W each
         Self.apply(controller.changes, to: &readings)
         #expect(readings.allSatisfy { $0.enforcedLimit == .watts(500) })
-        // +16 W of budget: 2 W each, within the 5 W deadband, and the skipped raises add up to 16 W ≤ 10 W? No:
-        // more than two deadbands, so they are applied; +8 W (1 W each) is skipped.
+        // +8 W of budget is 1 W per GPU: inside the 5 W deadband, skipped. +16 W is 2 W per GPU, also inside it,
+        // but the skipped raises would add up to more than two deadbands (10 W), so they are applied.
         controller.step(Self.conditions(4908, now: 1000), gpus: readings)
         #expect(controller.changes.isEmpty, "1 W per GPU is noise")
         controller.step(Self.conditions(4916, now: 2000), gpus: readings)

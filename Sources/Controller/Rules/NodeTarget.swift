@@ -32,6 +32,9 @@ public struct NodeTarget: Sendable, Hashable, CustomStringConvertible {
         NodeTarget(cap: cap, cause: cause)
     }
 
+    /// Why the node has this target, in one line: the binding cause, then what else applied.
+    public var explanation: String { description }
+
     /// One line for logs and `greencap caps explain`: the binding cause, then what else applied.
     public var description: String {
         var text = "\(cap.wholeWattsText) set by \(cause)"
