@@ -65,3 +65,13 @@ for _ in $(seq 100); do [[ -s "$tmp/pdu.port" && -s "$tmp/ups.port" ]] && break;
   --pdu "127.0.0.1:$(cat "$tmp/pdu.port")" --ups "127.0.0.1:$(cat "$tmp/ups.port")" --json-file "$out/modbus.json"
 kill $pdu_sim $ups_sim
 wait $pdu_sim $ups_sim 2>/dev/null || true
+
+echo
+echo "== 6. Green-hour forecast on the Jeju files as published: a 48 h forecast (target <= 5 ms), the daily"
+echo "   refit, and a backtest of one year of hourly data (target <= 10 s)"
+jeju="$tmp/jeju"
+mkdir -p "$jeju"
+cp Data/grid/raw/jeju/*.csv Data/grid/raw/kpx_curtailment/kpx_jeju_curtailment_hourly_2017-03_2022-12.cp949.csv "$jeju/"
+"$bin/greencap" grid bench --data "$jeju" --at 2022-04-01T00:00:00+09:00 --from 2022-01-01 --to 2022-12-31 2>/dev/null
+echo "   the whole 2019-12..2022-12 backtest (docs/green-score.md):"
+"$bin/greencap" grid backtest --data "$jeju" --from 2019-12-01 --to 2022-12-31 2>/dev/null

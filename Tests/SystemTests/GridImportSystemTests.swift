@@ -129,4 +129,46 @@ import Testing
         let mainland = try Subprocess.run(greencap, ["grid", "import", solar, "--quantity", "solar", "--region", "KR-46"])
         #expect(mainland.status != 0 && mainland.output.contains("--region KR-49"), "\(mainland.output)")
     }
+
+    /// The Jeju files as KPX publishes them, in one directory: what `grid backtest --data DIR` reads.
+    static func jejuDirectory() throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory.make()
+        for file in [
+            "jeju/kpx_jeju_solar_hourly_2019-12_2022-12.cp949.csv", "jeju/kpx_jeju_wind_hourly_2019-12_2022-12.cp949.csv",
+            "jeju/kpx_jeju_demand_hourly_2017-01_2022-12.cp949.csv", "kpx_curtailment/kpx_jeju_curtailment_hourly_2017-03_2022-12.cp949.csv",
+        ] {
+            try FileManager.default.copyItem(atPath: raw + file, toPath: directory.path + "/" + (file.split(separator: "/").last.map(String.init) ?? file))
+        }
+        return directory
+    }
+
+    @Test func backtestPrintsTheThreeScoresAsJSON() throws {
+        let directory = try Self.jejuDirectory()
+        defer { directory.remove() }
+        let result = try Subprocess.run(
+            try Paths.executable("greencap"), ["grid", "backtest", "--data", directory.path, "--from", "2022-04-01", "--to", "2022-04-30", "--json"])
+        #expect(result.status == 0, "\(result.output)")
+        let json = try #require(result.output.split(separator: "\n").drop { !$0.hasPrefix("{") }.joined(separator: "\n").data(using: .utf8))
+        let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        #expect(object["hours"] as? Int == 720)
+        for name in ["model", "baseline_persistence", "baseline_nowcast"] {
+            let score = try #require(object[name] as? [String: Double], "\(name) in \(object)")
+            #expect(Set(score.keys) == ["precision", "recall", "f1"])
+            #expect(score.values.allSatisfy { (0...1).contains($0) })
+        }
+    }
+
+    @Test func windowsAndForecastReadOnlyTheFiles() throws {
+        let directory = try Self.jejuDirectory()
+        defer { directory.remove() }
+        let greencap = try Paths.executable("greencap")
+        let windows = try Subprocess.run(
+            greencap, ["grid", "windows", "--data", directory.path, "--at", "2022-04-08T18:00:00+09:00", "--duration", "6h", "--count", "2"])
+        #expect(windows.status == 0, "\(windows.output)")
+        #expect(windows.output.contains("1. start 2022-04-09 10:00 KST"), "\(windows.output)")
+        let late = try Subprocess.run(greencap, ["grid", "forecast", "--data", directory.path, "--at", "2030-01-01"])
+        #expect(late.status == 0 || late.output.contains("hour(s) on record"), "\(late.output)")
+        let bad = try Subprocess.run(greencap, ["grid", "backtest", "--data", directory.path, "--from", "2022-13-01", "--to", "2022-12-31"])
+        #expect(bad.status != 0 && bad.output.contains("--from '2022-13-01'"), "\(bad.output)")
+    }
 }
