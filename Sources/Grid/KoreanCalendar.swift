@@ -5,7 +5,7 @@ import GreencapCore
 public enum KoreanCalendar {
     /// KST day number since 1970-01-01 of a Unix instant.
     public static func kstDay(_ unixSeconds: Int64) -> Int64 {
-        floorDivide(unixSeconds + Timestamp.kstOffsetSeconds, 86400)
+        (unixSeconds + Timestamp.kstOffsetSeconds).floorDivided(by: 86400)
     }
 
     /// Hour of the KST day, 0...23 (trade hour − 1).
@@ -71,8 +71,4 @@ public enum KoreanCalendar {
         }
         return days
     }()
-
-    private static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
-        a >= 0 ? a / b : -((-a + b - 1) / b)
-    }
 }
