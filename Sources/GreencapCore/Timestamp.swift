@@ -51,7 +51,7 @@ public enum Timestamp {
     /// `YYYY-MM-DD HH:MM` in the given fixed offset (KST by default), for tables and logs.
     public static func format(_ unixSeconds: Int64, offsetSeconds: Int64 = kstOffsetSeconds) -> String {
         let local = unixSeconds + offsetSeconds
-        let days = floorDiv(local, 86400)
+        let days = local.floorDivided(by: 86400)
         let secondOfDay = local - days * 86400
         let (year, month, day) = civilFromDays(days)
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay % 3600 / 60, 2))"
@@ -61,7 +61,7 @@ public enum Timestamp {
     /// `2023-03-01T00:00:00+09:00` at KST.
     public static func formatRFC3339(_ unixSeconds: Int64, offsetSeconds: Int64 = 0) -> String {
         let local = unixSeconds + offsetSeconds
-        let days = floorDiv(local, 86400)
+        let days = local.floorDivided(by: 86400)
         let secondOfDay = local - days * 86400
         let (year, month, day) = civilFromDays(days)
         let zone: String
@@ -78,7 +78,7 @@ public enum Timestamp {
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
     public static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
-        let era = floorDiv(y, 400)
+        let era = y.floorDivided(by: 400)
         let yearOfEra = y - era * 400
         let monthIndex = month > 2 ? month - 3 : month + 9
         let dayOfYear = (153 * monthIndex + 2) / 5 + day - 1
@@ -88,7 +88,7 @@ public enum Timestamp {
 
     public static func civilFromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719468
-        let era = floorDiv(z, 146097)
+        let era = z.floorDivided(by: 146097)
         let dayOfEra = z - era * 146097
         let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365
         let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
@@ -106,12 +106,16 @@ public enum Timestamp {
         }
     }
 
-    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-        a >= 0 ? a / b : (a - b + 1) / b
-    }
-
     private static func pad(_ value: Int64, _ width: Int) -> String {
         let text = String(value)
         return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+}
+
+extension Int64 {
+    /// Division rounding toward negative infinity (for a positive divisor): instants before 1970 and
+    /// before an hour's start still fall in the right day or hour.
+    public func floorDivided(by divisor: Int64) -> Int64 {
+        self >= 0 ? self / divisor : (self - divisor + 1) / divisor
     }
 }

@@ -57,7 +57,7 @@ struct CurtailmentFeatures: Sendable {
             if !share.isNaN { peak = max(peak, share) }
             if history.label[hour] == 1 { curtailedInWindow = 1 }
         }
-        let sameHour = target - 24 * ((lag + 23) / 24)
+        let sameHour = target - GridHistory.sameHourBack(lag: lag)
         let sameHourShare = history.share[sameHour]
         let knownDay = history.day[last] - days.firstDay  // days before this one are complete
         let targetDay = history.day[target]

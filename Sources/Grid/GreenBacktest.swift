@@ -72,7 +72,7 @@ public struct GreenBacktest: Sendable {
                 last: history.startUTC(max(0, history.knownCount - 1)))
         }
         var model = CurtailmentModel(history: history, lag: horizonHours)
-        let persistenceBack = 24 * ((horizonHours + 23) / 24)
+        let persistenceBack = GridHistory.sameHourBack(lag: horizonHours)
         var result = BacktestResult()
         var fittedOnDay: Int64?
         for target in first..<end where history.label[target] >= 0 {

@@ -1,3 +1,5 @@
+import GreencapCore
+
 /// A region's hourly history on a gap-free hour grid, with its calendar: what the forecaster and the
 /// backtest read. Missing hours stay on the grid as unknown (NaN share, nil label) rather than being closed
 /// up, so "the same hour yesterday" is always 24 steps back.
@@ -61,6 +63,10 @@ public struct GridHistory: Sendable {
 
     public func startUTC(_ index: Int) -> Int64 { firstStartUTC + Int64(index) * 3600 }
 
+    /// Hours back from a target to the same hour of the most recent day on record when data ends `lag`
+    /// hours before the target: 24 for lags up to a day ("yesterday"), 48 up to two days.
+    public static func sameHourBack(lag: Int) -> Int { 24 * ((lag + 23) / 24) }
+
     /// The same history cut at `known` hours, with `future` calendar-only hours after it: what was on
     /// record at an issue time.
     public func truncated(toKnown known: Int, future: Int) -> GridHistory {
@@ -122,11 +128,5 @@ public struct GridHistory: Sendable {
             entry.record.startUTC = hour
             return entry.record
         }
-    }
-}
-
-extension Int64 {
-    func floorDivided(by divisor: Int64) -> Int64 {
-        self >= 0 ? self / divisor : -((-self + divisor - 1) / divisor)
     }
 }
