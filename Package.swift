@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Units, identifiers, clocks: no dependencies outside the standard library.
@@ -108,6 +110,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+
+        // Greencap's binary protocol between agents and the collector: framing (CRC32C), messages, the
+        // delta/zig-zag sample encoding, HMAC-SHA256 challenge–response. Shared by both ends; see docs/protocol.md.
+        .target(
+            name: "Wire",
+            dependencies: [
+                "GreencapCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Prometheus remote-write 1.0: the WriteRequest protobuf and snappy block compression, written out by
+        // hand (two small encoders instead of a code generator and a C library).
+        .target(name: "RemoteWrite", dependencies: ["GreencapCore"], swiftSettings: strict),
 
         // The node daemon.
         .target(
@@ -197,6 +215,16 @@ let package = Package(
                 "GridLive", "Grid", "GreencapCore", "GreencapTestSupport", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        .testTarget(
+            name: "WireTests",
+            dependencies: [
+                "Wire", "GreencapCore", "GreencapTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "RemoteWriteTests", dependencies: ["RemoteWrite", "GreencapTestSupport"], swiftSettings: strict),
         .testTarget(name: "SystemTests", dependencies: ["GreencapConfig", "GreencapCore", "GreencapTestSupport"], swiftSettings: strict),
     ]
 )
