@@ -116,7 +116,7 @@ let package = Package(
         .target(
             name: "Wire",
             dependencies: [
-                "GreencapCore",
+                "GreencapCore", "Controller",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -124,8 +124,16 @@ let package = Package(
         ),
 
         // Prometheus remote-write 1.0: the WriteRequest protobuf and snappy block compression, written out by
-        // hand (two small encoders instead of a code generator and a C library).
-        .target(name: "RemoteWrite", dependencies: ["GreencapCore"], swiftSettings: strict),
+        // hand (two small encoders instead of a code generator and a C library), and the HTTP sender.
+        .target(
+            name: "RemoteWrite",
+            dependencies: [
+                "GreencapCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
 
         // The node daemon.
         .target(
@@ -224,7 +232,10 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
             swiftSettings: strict),
-        .testTarget(name: "RemoteWriteTests", dependencies: ["RemoteWrite", "GreencapTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "RemoteWriteTests",
+            dependencies: ["RemoteWrite", "GreencapTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
         .testTarget(name: "SystemTests", dependencies: ["GreencapConfig", "GreencapCore", "GreencapTestSupport"], swiftSettings: strict),
     ]
 )
