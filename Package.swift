@@ -139,7 +139,7 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "Daemon", "GreencapConfig", "GreencapCore", "GPU", "Modbus", "SerialPorts",
+                "Daemon", "GreencapConfig", "GreencapCore", "GPU", "Modbus", "SerialPorts", "Controller",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -2,6 +2,7 @@ import Daemon
 import GPU
 import GreencapConfig
 import GreencapCore
+import Logging
 import ServiceLifecycle
 
 #if canImport(Glibc)
@@ -17,6 +18,27 @@ public enum AgentDaemon {
         return config
     }
 
+    /// The cap controller, when `[control]` enables it; a setting the controller refuses leaves the agent
+    /// sampling only, with the reason logged (the config check already caught what it could).
+    static func makeControl(_ settings: AgentConfig, logger: Logger) -> NodeControl? {
+        var controlLogger = logger
+        controlLogger[metadataKey: "source"] = "control"
+        guard settings.control.enabled else {
+            controlLogger.notice("cap controller off: [control] names no safe_cap; the agent only samples")
+            return nil
+        }
+        guard settings.gpu.enabled else {
+            controlLogger.warning("cap controller off: [gpu] enabled = false leaves nothing to cap")
+            return nil
+        }
+        do {
+            return try NodeControl(identity: settings.node, settings: settings.control, writes: settings.gpu.writes, logger: controlLogger)
+        } catch {
+            controlLogger.error("cap controller off: \(error)")
+            return nil
+        }
+    }
+
     public static func run(options: DaemonOptions) async -> Int32 {
         let path = options.configPath(default: AgentConfig.defaultPath)
         if options.checkConfig {
@@ -29,7 +51,14 @@ public enum AgentDaemon {
             load: { (path) throws(ConfigError) in try load(path: path) },
             logLevelOf: { $0.log.level },
             restartNeeded: { started, fresh in
-                (started.gpu != fresh.gpu ? ["gpu"] : []) + (started.modbus != fresh.modbus ? ["modbus"] : [])
+                var changed: [String] = []
+                if started.gpu != fresh.gpu { changed.append("gpu") }
+                if started.modbus != fresh.modbus { changed.append("modbus") }
+                var startedControl = started.control, freshControl = fresh.control
+                startedControl.tick = .zero
+                freshControl.tick = .zero
+                if startedControl != freshControl { changed.append("control") }
+                return changed
             },
             makeServices: { context in
                 let settings = context.config.current
@@ -47,11 +76,13 @@ public enum AgentDaemon {
                 let modbus = settings.modbus.buses.isEmpty
                     ? nil : ModbusSampler(settings: settings.modbus, profiles: profiles, logger: modbusLogger)
                 modbus?.start()
+                let control = makeControl(settings, logger: context.logger)
                 return [
                     AgentLoop(
                         config: context.config, heartbeat: context.heartbeat, notifier: context.notifier,
-                        logger: context.logger, work: AgentLoop.nodeWork(gpus: gpus, modbus: modbus),
+                        logger: context.logger, work: AgentLoop.nodeWork(gpus: gpus, modbus: modbus, control: control),
                         finish: {
+                            await control?.stop(gpus: gpus?.service)
                             await gpus?.service.stop()
                             await modbus?.stop()
                         })

@@ -1,4 +1,5 @@
 import Daemon
+import GPU
 import GreencapConfig
 import GreencapCore
 import Logging
@@ -12,8 +13,7 @@ public struct TickReport: Sendable, Equatable {
     public init(summary: String) { self.summary = summary }
 }
 
-/// The node's main loop. Each tick does the node's work (sampling now; enforcing caps once the controller
-/// lands) and beats the heartbeat only after that work completed, so the watchdog sees real progress.
+/// The node's main loop. Each tick does the node's work (sampling, and enforcing caps) and beats the heartbeat only after that work completed, so the watchdog sees real progress.
 public struct AgentLoop: Service {
     public typealias Work = @Sendable (_ config: AgentConfig, _ tick: UInt64) async throws -> TickReport
 
@@ -72,22 +72,28 @@ public struct AgentLoop: Service {
         "node \(settings.node.id): tick \(tick) every \(format(settings.tick)); \(report.summary)"
     }
 
-    /// The node's work per tick: read the GPUs (when the node has them) and summarise the latest PDU/UPS
-    /// readings (their own threads poll them). The cap controller plugs in here.
-    public static func nodeWork(gpus: GPUSampler?, modbus: ModbusSampler? = nil) -> Work {
+    /// The node's work per tick: read the GPUs (when the node has them), summarise the latest PDU/UPS readings
+    /// (their own threads poll them), and run the cap controller (when `[control]` enables it).
+    public static func nodeWork(gpus: GPUSampler?, modbus: ModbusSampler? = nil, control: NodeControl? = nil) -> Work {
         { _, _ in
             var parts: [String] = []
+            var fleet: FleetReading?
             if let gpus {
-                parts.append(await gpus.sample().summary)
+                let sample = await gpus.sample()
+                if case .reading(let reading) = sample.status, reading.libraryFailure == nil { fleet = reading }
+                parts.append(sample.summary)
             } else {
                 parts.append("GPUs disabled ([gpu] enabled = false)")
             }
+            let now = Timestamp.nowMilliseconds()
+            if let control {
+                parts.insert(await control.tick(fleet: fleet, gpus: gpus?.service, modbus: modbus, now: now), at: 0)
+            }
             if let modbus {
-                let summary = modbus.summary(now: Timestamp.nowMilliseconds())
+                let summary = modbus.summary(now: now)
                 if !summary.isEmpty { parts.append(summary) }
             }
             return TickReport(summary: parts.joined(separator: "; "))
         }
     }
 }
-

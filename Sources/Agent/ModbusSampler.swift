@@ -163,19 +163,49 @@ public final class ModbusSampler: Sendable {
         }.joined(separator: "; ")
     }
 
+    /// The node's power as its PDU measures it now: the sum of its configured outlets, else the inlet. Nil when
+    /// the device is not a PDU, has no good reading, or its readings went stale.
+    public func nodePower(device: String, now: Int64) -> Milliwatts? {
+        guard classes[device] == .pdu, let snapshot = readings.snapshot(device) else { return nil }
+        return outletPower(device, snapshot.readings(at: now), quality: [.good]).map { Milliwatts(Int64(($0.watts * 1000).rounded())) }
+    }
+
+    /// The UPS's on-battery flag as of now; nil when the device is not a UPS or has no good reading.
+    public func upsOnBattery(device: String, now: Int64) -> Bool? {
+        guard classes[device] == .ups, let snapshot = readings.snapshot(device) else { return nil }
+        return Self.flag("ups.on_battery", in: snapshot.readings(at: now), quality: [.good])
+    }
+
+    private static func flag(_ metric: String, in readings: [Reading], quality: Set<Reading.Quality>) -> Bool? {
+        readings.first { $0.metric.name == metric && quality.contains($0.quality) }.flatMap {
+            if case .flag(let flag)? = $0.value { flag } else { nil }
+        }
+    }
+
+    /// The node's outlets summed (or the inlet when the config names no outlets and there are none).
+    private func outletPower(
+        _ device: String, _ readings: [Reading], quality: Set<Reading.Quality>
+    ) -> (watts: Double, outlets: Int)? {
+        let wanted = outlets[device] ?? []
+        let outletPower = readings.filter {
+            $0.metric.name == "pdu.outlet.power_w" && quality.contains($0.quality) && (wanted.isEmpty || wanted.contains($0.entity ?? 0))
+        }
+        if !outletPower.isEmpty, wanted.isEmpty || outletPower.count == wanted.count {
+            return (outletPower.compactMap(\.number).reduce(0, +), outletPower.count)
+        }
+        guard wanted.isEmpty else { return nil }
+        return readings.first { $0.metric.name == "pdu.inlet.power_w" && quality.contains($0.quality) }?.number.map { ($0, 0) }
+    }
+
     private func describe(_ device: String, _ readings: [Reading]) -> String {
-        func value(_ metric: String) -> Double? { readings.first { $0.metric.name == metric && $0.quality != .invalid }?.number }
+        let usable: Set<Reading.Quality> = [.good, .stale]
+        func value(_ metric: String) -> Double? { readings.first { $0.metric.name == metric && usable.contains($0.quality) }?.number }
         switch classes[device] {
         case .pdu?:
-            let wanted = outlets[device] ?? []
-            let outletPower = readings.filter { $0.metric.name == "pdu.outlet.power_w" && (wanted.isEmpty || wanted.contains($0.entity ?? 0)) }
-            if !outletPower.isEmpty {
-                let total = outletPower.compactMap(\.number).reduce(0, +)
-                return "\(Int(total.rounded())) W (\(outletPower.count) outlets)"
-            }
-            return value("pdu.inlet.power_w").map { "\(Int($0.rounded())) W (inlet)" } ?? ""
+            guard let power = outletPower(device, readings, quality: usable) else { return "" }
+            return "\(Int(power.watts.rounded())) W " + (power.outlets > 0 ? "(\(power.outlets) outlets)" : "(inlet)")
         case .ups?:
-            let onBattery = readings.first { $0.metric.name == "ups.on_battery" }.flatMap { if case .flag(let flag)? = $0.value { flag } else { nil } }
+            let onBattery = Self.flag("ups.on_battery", in: readings, quality: usable)
             var parts = [onBattery == true ? "ON BATTERY" : onBattery == false ? "on mains" : "mains ?"]
             if let load = value("ups.load_w") { parts.append("\(Int(load.rounded())) W") }
             if let charge = value("ups.charge_pct") { parts.append("\(Int(charge.rounded())) %") }

@@ -57,7 +57,7 @@ extension GPUFleet {
         change.applied = true
         change.enforced = readEnforced(slot)
         metadata["enforced"] = "\(describe(change.enforced))"
-        logger.notice("set GPU power limit", metadata: metadata)
+        logger.debug("set GPU power limit", metadata: metadata)
         if let enforced = change.enforced, enforced != target {
             // The driver applies the lowest of all limits; a lower one set out of band (BMC, OEM policy) wins.
             logger.warning(

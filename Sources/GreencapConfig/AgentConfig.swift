@@ -6,18 +6,22 @@ public struct AgentConfig: Sendable, Equatable {
     public static let defaultPath = "/etc/greencap/agent.toml"
 
     public var node: NodeIdentity
-    /// Period of the control loop: the agent samples and (once the controller lands) enforces every tick.
-    public var tick: Duration = .seconds(1)
+    public var control = ControlSettings()
+    /// Period of the control loop (`[control] tick`): the agent samples and enforces every tick.
+    public var tick: Duration {
+        get { control.tick }
+        set { control.tick = newValue }
+    }
     public var gpu = GPUSettings()
     public var modbus = ModbusSettings()
     public var log = LogSettings()
 
-    public static let tickRange: ClosedRange<Duration> = .milliseconds(100) ... .seconds(10)
+    public static let tickRange = ControlSettings.tickRange
 
     public init(node: NodeIdentity, tick: Duration = .seconds(1), log: LogSettings = LogSettings()) {
         self.node = node
-        self.tick = tick
         self.log = log
+        self.control.tick = tick
     }
 
     /// Loads and validates a file; `text` replaces reading the file (for tests and embedded defaults).
@@ -30,16 +34,23 @@ public struct AgentConfig: Sendable, Equatable {
                 id: id ?? "", site: nodeTable.name("site"), row: nodeTable.name("row"), rack: nodeTable.name("rack"))
             nodeTable.finish()
 
-            let control = root.table("control")
-            let tick = control.duration("tick", in: tickRange)
-            control.finish()
+            let control = ControlSettings.read(root.table("control"))
 
             let gpu = GPUSettings.read(root.table("gpu"))
             let modbus = ModbusSettings.read(root.table("modbus"))
+            let devices = Set(modbus.buses.flatMap { $0.devices.map(\.name) })
+            for (key, name, line) in [("pdu", control.pduDevice, control.pduLine), ("ups", control.upsDevice, control.upsLine)] {
+                if let name, !devices.contains(name) {
+                    root.diagnostics.report(
+                        line: line, key: "control.\(key)",
+                        "names Modbus device \"\(name)\", which no [[modbus.bus.device]] defines"
+                            + (devices.isEmpty ? "" : " (defined: \(devices.sorted().joined(separator: ", ")))"))
+                }
+            }
             let log = LogSettings.read(root.table("log"))
             guard id != nil else { return nil }
             var config = AgentConfig(node: identity, log: log)
-            if let tick { config.tick = tick }
+            config.control = control
             config.gpu = gpu
             config.modbus = modbus
             return config

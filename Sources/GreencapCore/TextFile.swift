@@ -14,6 +14,15 @@ public enum TextFile {
     }
 
     public static func read(path: String, limit: Int) throws(ReadError) -> String {
+        let bytes = try readBytes(path, limit: limit)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw ReadError(path: path, reason: "not valid UTF-8")
+        }
+        return text
+    }
+
+    /// The whole file, refused past `limit` bytes.
+    public static func readBytes(_ path: String, limit: Int) throws(ReadError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ReadError(path: path, reason: lastError()) }
         defer { close(fd) }
@@ -35,10 +44,7 @@ public enum TextFile {
             bytes.append(contentsOf: buffer[0..<count])
             guard bytes.count <= limit else { throw ReadError(path: path, reason: "larger than \(limit) bytes") }
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw ReadError(path: path, reason: "not valid UTF-8")
-        }
-        return text
+        return bytes
     }
 
     private static func lastError() -> String { String(cString: strerror(errno)) }

@@ -75,6 +75,13 @@ public enum Timestamp {
             + "\(pad(secondOfDay % 3600 / 60, 2)):\(pad(secondOfDay % 60, 2))\(zone)"
     }
 
+    /// RFC 3339 in UTC with milliseconds: `2023-02-28T15:00:00.250Z`.
+    public static func formatRFC3339Milliseconds(_ unixMilliseconds: Int64) -> String {
+        let seconds = unixMilliseconds.floorDivided(by: 1000)
+        let whole = formatRFC3339(seconds)
+        return whole.dropLast() + "." + pad(unixMilliseconds - seconds * 1000, 3) + "Z"
+    }
+
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
     public static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year

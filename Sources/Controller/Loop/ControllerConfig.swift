@@ -93,4 +93,9 @@ public struct ControllerConfigError: Error, Sendable, Hashable, CustomStringConv
     public var key: String
     public var problem: String
     public var description: String { "controller setting '\(key)' \(problem)" }
+
+    public init(key: String, problem: String) {
+        self.key = key
+        self.problem = problem
+    }
 }

@@ -21,6 +21,19 @@ public enum ChangeCause: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
+    /// A stable machine name: the target cause's code, or "closed-loop", "demand", "drift", "gpu-ignoring-limit",
+    /// "agent-stop".
+    public var code: String {
+        switch self {
+        case .target(let cause): cause.code
+        case .closedLoop: "closed-loop"
+        case .demand: "demand"
+        case .drift: "drift"
+        case .gpuIgnoringLimit: "gpu-ignoring-limit"
+        case .agentStop: "agent-stop"
+        }
+    }
+
     public var description: String {
         switch self {
         case .target(let cause): cause.description

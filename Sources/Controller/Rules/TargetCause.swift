@@ -34,6 +34,21 @@ public indirect enum TargetCause: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// A stable machine name for audit files, metrics and the protocol ("renewable", "ups-on-battery").
+    public var code: String {
+        switch self {
+        case .hardCap: "hard-cap"
+        case .circuit: "circuit"
+        case .renewable: "renewable"
+        case .siteBudget: "site-budget"
+        case .noPolicy: "no-policy"
+        case .rejectedRule: "rejected-rule"
+        case .leaseExpired: "lease-expired"
+        case .feedStale: "feed-stale"
+        case .upsOnBattery: "ups-on-battery"
+        }
+    }
+
     /// Whether this is one of the fail-safe causes (the node's safe or emergency cap).
     public var isSafetyFallback: Bool {
         switch self {
