@@ -14,6 +14,7 @@ declare -A needs=(
   [/usr/include/libudev.h]=libudev-dev           # serial adapter discovery
   [mbpoll]=mbpoll                    # an independent Modbus client reads our simulator in tests
   [socat]=socat                      # pty pairs stand in for RS-485 lines in the RTU tests
+  [prometheus]=prometheus            # a real remote-write receiver for the RemoteWrite tests (promtool comes with it)
 )
 if [[ $group == bench ]]; then
   needs[hyperfine]=hyperfine                                    # times whole commands
@@ -44,12 +45,12 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# pymodbus (an independent Modbus server for the interoperability tests) lives in a virtual environment of
-# the repository's own, so it never touches the system Python. Versions pinned: the tests are only as
-# repeatable as their peers.
+# pymodbus (an independent Modbus server for the interoperability tests) and cramjam (an independent snappy
+# for the remote-write cross-checks) live in a virtual environment of the repository's own, so they never
+# touch the system Python. Versions pinned: the tests are only as repeatable as their peers.
 venv=.venv
-pins=(pymodbus==3.16.1 pyserial==3.5)
-if ! "$venv/bin/python3" -c 'import pymodbus, serial; assert pymodbus.__version__ == "3.16.1"' >/dev/null 2>&1; then
+pins=(pymodbus==3.16.1 pyserial==3.5 cramjam==2.11.0)
+if ! "$venv/bin/python3" -c 'import pymodbus, serial, cramjam; assert pymodbus.__version__ == "3.16.1"; assert cramjam.__version__ == "2.11.0"' >/dev/null 2>&1; then
   if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
     sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
     $sudo apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
