@@ -21,7 +21,7 @@ struct DemoCommand: AsyncParsableCommand {
     var seconds: Int?
 
     @Option(help: "Simulated seconds per wall-clock second.")
-    var speed: Int = 3600
+    var speed: Int = 1200
 
     @Option(help: "Simulated start (RFC 3339).")
     var start = "2023-04-26T06:00:00+09:00"

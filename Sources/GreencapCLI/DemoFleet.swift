@@ -14,6 +14,13 @@ struct DemoFleet {
     func run() async throws(DemoError) -> Int32 {
         let state = settings.stateDirectory
         try DemoFiles.prepareStateDirectory(state)
+        try? FileManager.default.removeItem(atPath: state + "/audit")
+        try? FileManager.default.removeItem(atPath: state + "/policy.json")
+        do {
+            try FileManager.default.createDirectory(atPath: state + "/audit", withIntermediateDirectories: true)
+        } catch {
+            throw .cannotWrite(path: state + "/audit", reason: error.localizedDescription)
+        }
         let gridFile: String
         if let given = settings.gridFile { gridFile = given } else { gridFile = try DemoFiles.findGridFile() }
         let databasePath = state + "/collector.sqlite"
@@ -44,6 +51,9 @@ struct DemoFleet {
         children.append(collector)
         try await waitReady([collector], listener)
         let daemonsFrom = children.count - 1
+        // A first policy before the agents start (no score yet: they hold their safe cap until the next one).
+        var policy = DemoPolicy(state: state)
+        try policy.issue(greenScore: nil, feedDown: false)
         for name in nodeNames {
             children.append(try spawn(name, binaries + "/greencap-agent", config: state + "/config/\(name).toml", listener))
         }
@@ -57,6 +67,10 @@ struct DemoFleet {
         }
         let clock = ContinuousClock()
         let started = clock.now
+        let events = DemoEvents(runSeconds: Double(settings.seconds))
+        var phase = DemoEvents.Phase.normal
+        var log = DemoEventLog()
+        var lastIssued: ContinuousClock.Instant?
         let interactive = isatty(STDOUT_FILENO) != 0
         let screen = DemoScreen(settings: settings, databasePath: databasePath, interactive: interactive)
         var stopReason = StopReason.timeLimit
@@ -72,6 +86,19 @@ struct DemoFleet {
                 stopReason = .daemonExited(name: crashed.name, status: crashed.exitStatus ?? -1)
                 break
             }
+            let second = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let now = events.phase(atSecond: second)
+            if now != phase {
+                log.record(now, from: phase, atSecond: second)
+                if now == .upsOnBattery || phase == .upsOnBattery { modbus.setUPS(onBattery: now == .upsOnBattery) }
+                phase = now
+            }
+            if lastIssued.map({ clock.now - $0 >= .seconds(1) }) ?? true {
+                let latest = try? await store.latestGridHours(limit: 1).first
+                try policy.issue(greenScore: latest?.greenScore, feedDown: phase == .feedOutage)
+                lastIssued = clock.now
+            }
+            log.observe(statuses: Dictionary(uniqueKeysWithValues: nodeNames.map { ($0, listener.record(of: $0).status) }))
             modbus.drive(statuses: Dictionary(uniqueKeysWithValues: nodeNames.map { ($0, listener.record(of: $0).status) }))
             // A terminal gets a redrawn table every second; a log gets one every 5 s.
             if interactive || lastPrinted.map({ clock.now - $0 >= .seconds(5) }) ?? true {
@@ -81,7 +108,9 @@ struct DemoFleet {
                     let record = listener.record(of: child.name)
                     return DemoScreen.Row(name: child.name, record: record, watchdogOK: watchdogOK(record, now: clock.now))
                 }
-                FileHandle.standardOutput.write(Data(screen.render(elapsed: elapsed, latest: latest, hoursStored: hours, rows: rows).utf8))
+                let policyLine = DemoScreen.PolicyLine(score: policy.score, phase: phase, events: events)
+                FileHandle.standardOutput.write(
+                    Data(screen.render(elapsed: elapsed, latest: latest, hoursStored: hours, policy: policyLine, rows: rows).utf8))
                 lastPrinted = clock.now
             }
             try? await Task.sleep(for: .milliseconds(interactive ? 1000 : 250))
@@ -100,7 +129,8 @@ struct DemoFleet {
         let summary = DemoSummary(
             reason: stopReason, elapsed: clock.now - started, hours: hours.reversed(),
             children: children.dropFirst(daemonsFrom).map { ($0.name, $0.exitStatus ?? -1, listener.record(of: $0.name)) },
-            databasePath: databasePath, logDirectory: state + "/logs")
+            databasePath: databasePath, logDirectory: state + "/logs",
+            audit: DemoAudit.read(directory: state + "/audit", nodes: nodeNames), events: log)
         print(summary.render())
         return summary.succeeded ? 0 : 1
     }
@@ -190,6 +220,17 @@ struct DemoFleet {
 
                 [control]
                 tick = "1s"
+                safe_cap = "4000 W"
+                emergency_cap = "2500 W"
+                # Faster than production (1 kW/s, 10 s jitter, 60 s hold, 2 h stale) so an accelerated day shows.
+                raise_rate = "2 kW"
+                raise_jitter = "2s"
+                mains_stable_hold = "3s"
+                feed_stale_after = "3s"
+                policy_file = "\(state)/policy.json"
+                audit_file = "\(state)/audit/\(name).jsonl"
+                pdu = "pdu-r0\(index / 2 + 1)"
+                ups = "ups-1"
 
                 [gpu]
                 nvml_library = "\(simulatorLibrary)"

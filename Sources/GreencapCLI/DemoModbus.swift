@@ -76,13 +76,19 @@ struct DemoModbus {
             [[modbus.bus]]
             name = "ups"
             tcp = "127.0.0.1:\(upsPort)"
-            poll_every = "2s"
+            poll_every = "500ms"
 
             [[modbus.bus.device]]
             name = "ups-1"
             profile = "apc-smart-ups"
 
             """
+    }
+
+    /// Puts the UPS on battery (mains lost) or back on mains.
+    func setUPS(onBattery: Bool) {
+        try? DemoFiles.write(
+            "fault = \"none\"\n[values]\nstatus_on_battery = \(onBattery)\nstatus_online = \(!onBattery)\n", to: scenarioPath("ups-1"))
     }
 
     /// Sets each PDU's outlets from the GPU watts its nodes last reported ("8/8 GPUs 5518 W").

@@ -14,7 +14,27 @@ struct DemoScreen {
     let databasePath: String
     let interactive: Bool
 
-    func render(elapsed: Duration, latest: SQLiteStore.GridHour?, hoursStored: Int, rows: [Row]) -> String {
+    /// What the policy issuer is doing now.
+    struct PolicyLine {
+        var score: Double
+        var phase: DemoEvents.Phase
+        var events: DemoEvents
+
+        var text: String {
+            var line = "Policy     renewable tiers 3/4/5/6 kW per node at score 0/0.3/0.5/0.7 · issued at score \(fixed(score, 2)) · lease 5 s, renewed every second"
+            switch phase {
+            case .normal: break
+            case .feedOutage: line += "\n           FEED OUTAGE: the score is not refreshed; agents go to their safe cap (4 kW) once it is 3 s old"
+            case .upsOnBattery: line += "\n           UPS ON BATTERY: agents go to their emergency cap (2.5 kW) in the tick they see it"
+            }
+            if events.runSeconds >= DemoEvents.shortestRunWithFaults {
+                line += "\n           Scripted: feed outage at \(Int(events.feedOutageStart)) s, UPS on battery at \(Int(events.upsStart)) s"
+            }
+            return line
+        }
+    }
+
+    func render(elapsed: Duration, latest: SQLiteStore.GridHour?, hoursStored: Int, policy: PolicyLine, rows: [Row]) -> String {
         var lines: [String] = []
         let limit = settings.seconds > 0 ? "/\(settings.seconds)s" : ""
         lines.append(
@@ -29,6 +49,7 @@ struct DemoScreen {
             lines.append("Simulated  (no grid hour recorded yet)")
         }
         lines.append("Store      \(hoursStored) grid hours in \(databasePath)")
+        lines.append(policy.text)
         lines.append("")
         lines.append(pad("PROCESS", 12) + pad("STATE", 9) + pad("WATCHDOG", 14) + "STATUS (as the daemon reports it over sd_notify)")
         for row in rows {
@@ -39,7 +60,8 @@ struct DemoScreen {
         lines.append("")
         lines.append("Each agent reads 8 simulated H100 SXM GPUs through the NVML simulator (libgreencap-nvml-sim.so, loaded")
         lines.append("like the real driver), its rack PDU's two outlets and the UPS over Modbus TCP (greencap sim modbus; the")
-        lines.append("PDU outlets draw the node's GPU watts + 900 W host load). Not built yet: the cap controller, the HTTP API.")
+        lines.append("PDU outlets draw the node's GPU watts + 900 W host load). Each agent caps its GPUs so the node follows the")
+        lines.append("policy; every change is audited in \(settings.stateDirectory)/audit/. Not built yet: the binary uplink, the HTTP API.")
         lines.append("Logs are in \(settings.stateDirectory)/logs/.")
         let body = lines.joined(separator: "\n") + "\n"
         // Home the cursor and clear the screen so the table redraws in place on a terminal.

@@ -25,12 +25,37 @@ struct DemoSummary {
     let children: [(name: String, status: Int32, record: NotifyRecord)]
     let databasePath: String
     let logDirectory: String
+    let audit: DemoAudit
+    let events: DemoEventLog
+
+    /// Each scripted fault, and whether every node met it with the right cap: seen in its status line (resolution
+    /// one status update, ≤ 1 s), timed exactly from the audit file when the fallback changed a limit.
+    var faultReports: [(text: String, ok: Bool)] {
+        events.spans.map { span in
+            let (cause, what, expected) =
+                span.phase == .upsOnBattery
+                ? ("ups-on-battery", "UPS on battery", "emergency cap (UPS poll 0.5 s + one 1 s tick)")
+                : ("feed-stale", "grid feed outage", "safe cap (feed_stale_after 3 s + one tick)")
+            let nodes = children.map(\.name).filter { $0 != "collector" }
+            let missing = nodes.filter { span.seen[$0] == nil }
+            var text = "\(what) at \(Int(span.startSecond)) s: "
+            guard missing.isEmpty else { return (text + "NOT MET by \(missing.joined(separator: ", ")) (\(expected))", false) }
+            let shown = span.seen.values.map { Double($0 - span.startMilliseconds) / 1000 }
+            text += "all \(nodes.count) nodes showed their \(expected) within \(fixed(shown.max() ?? 0, 1)) s"
+            let changes = audit.reaction(cause: cause, after: span.startMilliseconds, before: span.endMilliseconds).values.compactMap { $0 }
+            if let low = changes.min(), let high = changes.max() {
+                text += "; \(changes.count) lowered their GPU limits after \(fixed(low, 2))–\(fixed(high, 2)) s"
+            }
+            if changes.count < nodes.count { text += "; \(nodes.count - changes.count) were already below it" }
+            return (text, true)
+        }
+    }
 
     static let greenThreshold = 0.6
 
     var succeeded: Bool {
         if case .daemonExited = reason { return false }
-        return children.allSatisfy { $0.status == 0 && $0.record.ready && $0.record.stopping }
+        return children.allSatisfy { $0.status == 0 && $0.record.ready && $0.record.stopping } && faultReports.allSatisfy(\.ok)
     }
 
     func render() -> String {
@@ -51,6 +76,13 @@ struct DemoSummary {
         } else {
             lines.append("No grid hours were recorded.")
         }
+        if audit.records.isEmpty {
+            lines.append("Caps: no changes audited.")
+        } else {
+            let causes = audit.countsByCause.map { "\($0.cause) \($0.count)" }.joined(separator: ", ")
+            lines.append("Caps: \(audit.records.count) GPU limit changes audited (\(causes)).")
+        }
+        for report in faultReports { lines.append("  " + report.text) }
         for child in children {
             let seen = [child.record.ready ? "READY" : nil, child.record.stopping ? "STOPPING" : nil].compactMap { $0 }
             lines.append(
