@@ -75,3 +75,8 @@ cp Data/grid/raw/jeju/*.csv Data/grid/raw/kpx_curtailment/kpx_jeju_curtailment_h
 "$bin/greencap" grid bench --data "$jeju" --at 2022-04-01T00:00:00+09:00 --from 2022-01-01 --to 2022-12-31 2>/dev/null
 echo "   the whole 2019-12..2022-12 backtest (docs/green-score.md):"
 "$bin/greencap" grid backtest --data "$jeju" --from 2019-12-01 --to 2022-12-31 2>/dev/null
+
+echo
+echo "== 7. Cap controller: one 8-GPU control tick (target <= 100 us CPU), and 1,000 nodes x 24 h at 1 s ticks on"
+echo "   the virtual clock (target <= 60 s on one core) through a real Jeonnam day, capped vs uncapped"
+"$bin/greencap" control bench --data Data/grid/raw/kpx_regional --day 2023-04-26 --nodes 1000 2>/dev/null

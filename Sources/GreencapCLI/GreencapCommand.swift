@@ -7,7 +7,7 @@ public struct GreencapCommand: AsyncParsableCommand {
         commandName: "greencap",
         abstract: "Greencap: make the GPU fleet follow renewable energy, safely.",
         version: GreencapVersion.current,
-        subcommands: [DemoCommand.self, GPUCommand.self, GridCommand.self, ModbusCommand.self, SimCommand.self])
+        subcommands: [DemoCommand.self, GPUCommand.self, GridCommand.self, ModbusCommand.self, SimCommand.self, ControlCommand.self])
 
     public init() {}
 }
