@@ -1,4 +1,0 @@
-import Testing
-@testable import Wire
-
-@Test func versionIsOne() { #expect(WireVersion.current == 1) }
