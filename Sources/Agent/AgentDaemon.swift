@@ -52,6 +52,7 @@ public enum AgentDaemon {
             logLevelOf: { $0.log.level },
             restartNeeded: { started, fresh in
                 var changed: [String] = []
+                if started.node != fresh.node { changed.append("node") }
                 if started.gpu != fresh.gpu { changed.append("gpu") }
                 if started.modbus != fresh.modbus { changed.append("modbus") }
                 var startedControl = started.control, freshControl = fresh.control
