@@ -18,9 +18,12 @@ extension EncodedSize {
     public static func measure(_ series: [TimeSeries], maximumSamplesPerRequest: Int = RemoteWriteConfiguration.defaultMaximumSamplesPerRequest)
         throws(SeriesValidationError) -> EncodedSize
     {
+        var normalized: [TimeSeries] = []
+        normalized.reserveCapacity(series.count)
+        for one in series { normalized.append(try SeriesValidator.normalized(one)) }
         var size = EncodedSize(requests: 0, samples: 0, protobufBytes: 0, snappyBytes: 0)
-        for request in Batcher.batches(series, maximumSamples: maximumSamplesPerRequest) {
-            let body = try WriteRequestEncoder.encode(request)
+        for request in Batcher.batches(normalized, maximumSamples: maximumSamplesPerRequest) {
+            let body = WriteRequestEncoder.encodeUnchecked(request)
             size.requests += 1
             size.samples += request.sampleCount
             size.protobufBytes += body.count

@@ -61,26 +61,37 @@ final class CapturingReceiver: Sendable {
         var error: String
     }
 
-    /// Everything received so far, in order.
-    func received() throws -> [Received] {
-        try process.text.split(separator: "\n").filter { $0.hasPrefix("{") }.map { line in
-            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                let headers = object["headers"] as? [String: String], let hex = object["protobuf"] as? String
-            else { throw TestFailure("bad record: \(line)") }
-            var bytes: [UInt8] = []
-            var index = hex.startIndex
-            while index < hex.endIndex {
-                let next = hex.index(index, offsetBy: 2)
-                bytes.append(UInt8(hex[index..<next], radix: 16) ?? 0)
-                index = next
-            }
-            let error = object["error"] as? String ?? ""
-            return Received(headers: headers, request: error.isEmpty ? try WriteRequestDecoder.decode(bytes) : nil, error: error)
-        }
+    /// The first `count` requests received, in order, waiting for their lines to arrive through the pipe.
+    func received(_ count: Int) throws -> [Received] {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while records().count < count && ContinuousClock.now < deadline { usleep(10_000) }
+        let lines = records()
+        guard lines.count >= count else { throw TestFailure("receiver saw \(lines.count) requests, expected \(count):\n\(process.text)") }
+        return try lines.prefix(count).map(parse)
     }
 
+    private func records() -> [Substring] {
+        process.text.split(separator: "\n").filter { $0.hasPrefix("{") }
+    }
+
+    private func parse(_ line: Substring) throws -> Received {
+        guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+            let headers = object["headers"] as? [String: String], let hex = object["protobuf"] as? String
+        else { throw TestFailure("bad record: \(line)") }
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            bytes.append(UInt8(hex[index..<next], radix: 16) ?? 0)
+            index = next
+        }
+        let error = object["error"] as? String ?? ""
+        return Received(headers: headers, request: error.isEmpty ? try WriteRequestDecoder.decode(bytes) : nil, error: error)
+    }
+
+    /// SIGKILL: it keeps nothing, and a child of the test runner may start with SIGTERM blocked.
     func stop() {
-        process.signal(SIGTERM)
+        process.signal(SIGKILL)
         process.wait(timeout: .seconds(5))
     }
 }
@@ -88,9 +99,11 @@ final class CapturingReceiver: Sendable {
 @Suite(.serialized) struct HTTPReceiverTests {
     static let logger = Logger(label: "remote-write-http-test")
 
-    static func configuration(_ url: String, _ authorization: RemoteWriteAuthorization = .none, retries: Int = 3) -> RemoteWriteConfiguration {
+    static func configuration(_ url: String, _ authorization: RemoteWriteAuthorization = .none, retries: Int = 3, timeout: Duration = .seconds(10))
+        -> RemoteWriteConfiguration
+    {
         RemoteWriteConfiguration(
-            endpoint: url, authorization: authorization, maximumSamplesPerRequest: 100, timeout: .seconds(10),
+            endpoint: url, authorization: authorization, maximumSamplesPerRequest: 100, timeout: timeout,
             backoff: BackoffPolicy(retries: retries, base: .milliseconds(20), cap: .milliseconds(100)))
     }
 
@@ -101,8 +114,7 @@ final class CapturingReceiver: Sendable {
         let request = EncodedSizeTests.fleet(nodes: 2, samplesPerSeries: 10)
         let report = try await client.write(request.timeseries)
         #expect(report.requests == 2 && report.attempts == 4 && report.samples == 160)
-        let received = try receiver.received()
-        try #require(received.count == 4)
+        let received = try receiver.received(4)
         for one in received {
             #expect(one.error == "")
             #expect(one.headers["content-encoding"] == "snappy")
@@ -126,13 +138,13 @@ final class CapturingReceiver: Sendable {
         ) {
             try await client.write(EncodedSizeTests.fleet(nodes: 1, samplesPerSeries: 1).timeseries)
         }
-        #expect(try receiver.received().count == 1)
-        #expect(try receiver.received().first?.headers["authorization"] == "Bearer wrong")
+        #expect(try receiver.received(1).first?.headers["authorization"] == "Bearer wrong")
     }
 
     @Test func refusedConnectionsAreRetriedThenReported() async throws {
         let url = "http://127.0.0.1:\(try Peers.freeLoopbackPort())/api/v1/write"
-        let client = RemoteWriteClient(configuration: Self.configuration(url, retries: 2), logger: Self.logger)
+        // AsyncHTTPClient keeps retrying a refused connect until the request's deadline: a short one keeps this quick.
+        let client = RemoteWriteClient(configuration: Self.configuration(url, retries: 2, timeout: .milliseconds(500)), logger: Self.logger)
         do throws(RemoteWriteError) {
             try await client.write(EncodedSizeTests.fleet(nodes: 1, samplesPerSeries: 1).timeseries)
             Issue.record("a write to a closed port succeeded")

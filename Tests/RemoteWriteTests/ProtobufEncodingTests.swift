@@ -79,12 +79,13 @@ import Testing
     }
 
     @Test func decoderRefusesMalformedInput() {
-        #expect(throws: ProtobufDecodingError.truncated(offset: 0)) { try WriteRequestDecoder.decode([0x0A, 0x05, 0x0A]) }
+        // Offsets are positions in the whole buffer: here the length that promises more than there is.
+        #expect(throws: ProtobufDecodingError.truncated(offset: 1)) { try WriteRequestDecoder.decode([0x0A, 0x05, 0x0A]) }
         #expect(throws: ProtobufDecodingError.unsupportedWireType(3, offset: 0)) { try WriteRequestDecoder.decode([0x0B]) }
         #expect(throws: ProtobufDecodingError.varintTooLong(offset: 0)) { try WriteRequestDecoder.decode(Array(repeating: 0xFF, count: 11)) }
         #expect(throws: ProtobufDecodingError.wrongWireType(field: 1, wireType: 0, offset: 0)) { try WriteRequestDecoder.decode([0x08, 0x01]) }
         // A label whose name is not UTF-8.
-        #expect(throws: ProtobufDecodingError.invalidUTF8(offset: 0)) { try WriteRequestDecoder.decode([0x0A, 0x05, 0x0A, 0x03, 0x0A, 0x01, 0xFF]) }
+        #expect(throws: ProtobufDecodingError.invalidUTF8(offset: 5)) { try WriteRequestDecoder.decode([0x0A, 0x05, 0x0A, 0x03, 0x0A, 0x01, 0xFF]) }
         // Unknown fields (WriteRequest's reserved metadata field 3) are skipped.
         #expect((try? WriteRequestDecoder.decode([0x1A, 0x02, 0x08, 0x01])) == WriteRequest(timeseries: []))
         // Random bytes never crash the decoder.
