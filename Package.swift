@@ -162,7 +162,7 @@ let package = Package(
         .target(
             name: "GreencapCLI",
             dependencies: [
-                "GreencapConfig", "GreencapCore", "Grid", "Daemon", "Collector", "Controller", "GPU", "Modbus", "SerialPorts",
+                "GreencapConfig", "GreencapCore", "Grid", "Daemon", "Collector", "Controller", "GPU", "Modbus", "SerialPorts", "Wire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

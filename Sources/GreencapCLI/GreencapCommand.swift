@@ -7,7 +7,7 @@ public struct GreencapCommand: AsyncParsableCommand {
         commandName: "greencap",
         abstract: "Greencap: make the GPU fleet follow renewable energy, safely.",
         version: GreencapVersion.current,
-        subcommands: [DemoCommand.self, GPUCommand.self, GridCommand.self, ModbusCommand.self, SimCommand.self, ControlCommand.self])
+        subcommands: [DemoCommand.self, GPUCommand.self, GridCommand.self, ModbusCommand.self, SimCommand.self, ControlCommand.self, WireCommand.self])
 
     public init() {}
 }
