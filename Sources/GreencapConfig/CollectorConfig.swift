@@ -34,6 +34,7 @@ public struct CollectorConfig: Sendable, Equatable {
 
     public var storage = Storage()
     public var grid = Grid()
+    public var policy = PolicySettings()
     public var log = LogSettings()
 
     public init() {}
@@ -83,6 +84,7 @@ public struct CollectorConfig: Sendable, Equatable {
                 }
             }
 
+            config.policy = PolicySettings.read(root.table("policy"))
             config.log = LogSettings.read(root.table("log"))
             return config
         }
