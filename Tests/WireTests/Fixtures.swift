@@ -75,8 +75,8 @@ enum Fixtures {
             "policy",
             .policy(
                 PolicyMessage(
-                    policyID: "p-20250101-0900", issuedAt: 1_735_689_600_000, leaseExpiresAt: 1_735_690_500_000,
-                    greenScore: 0.52, feedUpdatedAt: 1_735_689_000_000, siteBudgetShare: .watts(5200), rules: rules))
+                    id: "p-20250101-0900", issuedAt: 1_735_689_600_000, leaseExpiresAt: 1_735_690_500_000, rules: rules,
+                    greenScore: 0.52, feedUpdatedAt: 1_735_689_000_000, siteBudgetShare: .watts(5200)))
         ),
         ("policy-ack", .policyAck(.applied(policyID: "p-20250101-0900"))),
         ("policy-rejected", .policyAck(.rejected(policyID: "p-20250101-0900", reason: "rule 'row3-maint': cap below GPU minimums"))),

@@ -34,6 +34,54 @@ public enum PolicyDocument {
         var green_score: Double
         var feed_updated_at: String?
         var site_budget_share_w: Double?
+        /// The rules share the document's top level with the envelope (the keys do not overlap).
+        var rules: Rules
+
+        enum CodingKeys: String, CodingKey {
+            case format, id, issued_at, lease_expires_at, green_score, feed_updated_at, site_budget_share_w
+        }
+
+        init(
+            format: String, id: String, issued_at: String, lease_expires_at: String, green_score: Double,
+            feed_updated_at: String?, site_budget_share_w: Double?, rules: Rules
+        ) {
+            self.format = format
+            self.id = id
+            self.issued_at = issued_at
+            self.lease_expires_at = lease_expires_at
+            self.green_score = green_score
+            self.feed_updated_at = feed_updated_at
+            self.site_budget_share_w = site_budget_share_w
+            self.rules = rules
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            format = try container.decode(String.self, forKey: .format)
+            id = try container.decode(String.self, forKey: .id)
+            issued_at = try container.decode(String.self, forKey: .issued_at)
+            lease_expires_at = try container.decode(String.self, forKey: .lease_expires_at)
+            green_score = try container.decode(Double.self, forKey: .green_score)
+            feed_updated_at = try container.decodeIfPresent(String.self, forKey: .feed_updated_at)
+            site_budget_share_w = try container.decodeIfPresent(Double.self, forKey: .site_budget_share_w)
+            rules = try Rules(from: decoder)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(format, forKey: .format)
+            try container.encode(id, forKey: .id)
+            try container.encode(issued_at, forKey: .issued_at)
+            try container.encode(lease_expires_at, forKey: .lease_expires_at)
+            try container.encode(green_score, forKey: .green_score)
+            try container.encodeIfPresent(feed_updated_at, forKey: .feed_updated_at)
+            try container.encodeIfPresent(site_budget_share_w, forKey: .site_budget_share_w)
+            try rules.encode(to: encoder)
+        }
+    }
+
+    /// Hard caps, circuits and the renewable policy, as both documents write them.
+    struct Rules: Codable {
         var hard_caps: [HardCap]?
         var circuits: [Circuit]?
         var renewable: Renewable?
@@ -132,7 +180,14 @@ extension PolicyDocument.Document {
         green_score = policy.greenScore
         feed_updated_at = policy.feedUpdatedAt.map(time)
         site_budget_share_w = policy.siteBudgetShare.map(watts)
-        let rules = policy.rules
+        rules = PolicyDocument.Rules(policy.rules)
+    }
+}
+
+extension PolicyDocument.Rules {
+    init(_ rules: CapRuleSet) {
+        func time(_ milliseconds: Int64) -> String { Timestamp.formatRFC3339(milliseconds.floorDivided(by: 1000)) }
+        func watts(_ power: Milliwatts) -> Double { Double(power.value) / 1000 }
         hard_caps = rules.hardCaps.map { rule in
             var each: Double?
             var total: Double?
@@ -168,14 +223,25 @@ extension PolicyDocument.Document {
         }
     }
 
+}
+
+extension PolicyDocument.Document {
     func policy() throws(PolicyDocumentError) -> NodePolicy {
         guard format == PolicyDocument.format else {
             throw PolicyDocumentError(field: "format", problem: "expected \"\(PolicyDocument.format)\", found \"\(format)\"")
         }
-        let issued = try Self.time(issued_at, "issued_at")
-        let lease = try Self.time(lease_expires_at, "lease_expires_at")
-        let feed = try feed_updated_at.map { (text) throws(PolicyDocumentError) in try Self.time(text, "feed_updated_at") }
-        let share = try site_budget_share_w.map { (value) throws(PolicyDocumentError) in try Self.power(value, "site_budget_share_w") }
+        let issued = try PolicyDocument.Rules.time(issued_at, "issued_at")
+        let lease = try PolicyDocument.Rules.time(lease_expires_at, "lease_expires_at")
+        let feed = try feed_updated_at.map { (text) throws(PolicyDocumentError) in try PolicyDocument.Rules.time(text, "feed_updated_at") }
+        let share = try site_budget_share_w.map { (value) throws(PolicyDocumentError) in try PolicyDocument.Rules.power(value, "site_budget_share_w") }
+        return NodePolicy(
+            id: id, issuedAt: issued, leaseExpiresAt: lease, rules: try rules.ruleSet(), greenScore: green_score,
+            feedUpdatedAt: feed, siteBudgetShare: share)
+    }
+}
+
+extension PolicyDocument.Rules {
+    func ruleSet() throws(PolicyDocumentError) -> CapRuleSet {
         var hardCaps: [HardCapRule] = []
         for (index, cap) in (hard_caps ?? []).enumerated() {
             let field = "hard_caps[\(index)]"
@@ -215,27 +281,24 @@ extension PolicyDocument.Document {
                 issuedAt: try Self.time(renewable.issued_at, "renewable.issued_at"),
                 expiresAt: try renewable.expires_at.map { (text) throws(PolicyDocumentError) in try Self.time(text, "renewable.expires_at") })
         }
-        return NodePolicy(
-            id: id, issuedAt: issued, leaseExpiresAt: lease,
-            rules: CapRuleSet(hardCaps: hardCaps, circuits: circuitRules, renewable: renewablePolicy), greenScore: green_score,
-            feedUpdatedAt: feed, siteBudgetShare: share)
+        return CapRuleSet(hardCaps: hardCaps, circuits: circuitRules, renewable: renewablePolicy)
     }
 
-    private static func time(_ text: String, _ field: String) throws(PolicyDocumentError) -> Int64 {
+    static func time(_ text: String, _ field: String) throws(PolicyDocumentError) -> Int64 {
         guard let seconds = Timestamp.parseRFC3339(text) else {
             throw PolicyDocumentError(field: field, problem: "expected an RFC 3339 time such as \"2026-04-26T13:00:00+09:00\", found \"\(text)\"")
         }
         return seconds * 1000
     }
 
-    private static func power(_ watts: Double, _ field: String) throws(PolicyDocumentError) -> Milliwatts {
+    static func power(_ watts: Double, _ field: String) throws(PolicyDocumentError) -> Milliwatts {
         guard watts.isFinite, watts >= 0, watts < 1e9 else {
             throw PolicyDocumentError(field: field, problem: "expected watts from 0 to 1e9, found \(watts)")
         }
         return Milliwatts(Int64((watts * 1000).rounded()))
     }
 
-    private static func scope(_ text: String, _ field: String) throws(PolicyDocumentError) -> CapScope {
+    static func scope(_ text: String, _ field: String) throws(PolicyDocumentError) -> CapScope {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         if parts.count == 2, NodeIdentity.isValidName(parts[1]) {
             switch parts[0] {

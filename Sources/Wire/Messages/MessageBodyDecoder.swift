@@ -73,9 +73,9 @@ enum MessageBodyDecoder {
                 Milliwatts(try r.svarint("siteBudgetShare"))
             }
             message = .policy(
-                PolicyMessage(
-                    policyID: id, issuedAt: issuedAt, leaseExpiresAt: lease, greenScore: score,
-                    feedUpdatedAt: feedUpdatedAt, siteBudgetShare: share, rules: try RuleSetCodec.read(from: &r)))
+                NodePolicy(
+                    id: id, issuedAt: issuedAt, leaseExpiresAt: lease, rules: try RuleSetCodec.read(from: &r), greenScore: score,
+                    feedUpdatedAt: feedUpdatedAt, siteBudgetShare: share))
         case .policyAck:
             let id = try r.string("policyID")
             let at = r.offset

@@ -45,11 +45,11 @@ enum MessageBodyEncoder {
         case .ack(let sequence):
             w.varint(sequence)
         case .policy(let policy):
-            try w.string(policy.policyID, "policyID")
+            try w.string(policy.id, "policyID")
             w.svarint(policy.issuedAt)
             w.svarint(policy.leaseExpiresAt)
             w.fixedPoint(policy.greenScore)
-            w.svarint(policy.feedUpdatedAt)
+            w.svarint(policy.feedUpdatedAt ?? 0)
             try w.optional(policy.siteBudgetShare) { (w: inout PayloadWriter, share: Milliwatts) throws(WireError) in
                 w.svarint(share.value)
             }
