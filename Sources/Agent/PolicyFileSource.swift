@@ -47,7 +47,8 @@ final class PolicyFileSource {
                 report("policy '\(fresh.id)' refused: " + problems.joined(separator: "; "), now: now)
                 return policy
             }
-            if fresh.id != policy?.id {
+            // Renewals arrive often; only a change of what the node must do is worth a log line.
+            if fresh.rules != policy?.rules || fresh.greenScore != policy?.greenScore {
                 logger.notice(
                     "policy received", metadata: ["policy": "\(fresh.id)", "file": "\(path)", "lease_s": "\((fresh.leaseExpiresAt - now) / 1000)"])
             }

@@ -1,0 +1,85 @@
+import Controller
+import GreencapConfig
+import GreencapCore
+import Logging
+import Synchronization
+
+/// What the collector grants each node: the cap rules from `[policy] rules_file`, at the current green score,
+/// under a lease of `[policy] lease`. The agent evaluates the rules itself (the same `CapRuleSet.evaluate`);
+/// the planner evaluates them too, to explain a node's target and to refuse rules that contradict.
+public final class PolicyPlanner: Sendable {
+    public let settings: PolicySettings
+    public let score: CurrentGreenScore
+    private let logger: Logger
+    private let state = Mutex<State>(State())
+
+    private struct State {
+        var rules: CapRuleSet?
+        /// Bumped on every rules change; part of the policy id, so an id says which rules it carried.
+        var version = 0
+        var lastProblem: String?
+    }
+
+    public init(settings: PolicySettings, score: CurrentGreenScore, logger: Logger) {
+        self.settings = settings
+        self.score = score
+        self.logger = logger
+    }
+
+    /// (Re)reads the rules file: at start and on SIGHUP. A file that cannot be used leaves the rules in force
+    /// as they were (nodes keep their last grants, which lapse to safe caps if nothing is fixed in time).
+    @discardableResult
+    public func reloadRules(now: Int64 = Timestamp.nowMilliseconds()) -> Bool {
+        guard let path = settings.rulesFile else { return false }
+        let rules: CapRuleSet
+        do {
+            rules = try RulesDocument.decode(try TextFile.readBytes(path, limit: 4 << 20))
+        } catch let error as PolicyDocumentError {
+            return report("\(path): invalid at \(error)")
+        } catch {
+            return report("\(error)")
+        }
+        let rejections = rules.validateForSubmission(now: now)
+        for rejection in rejections {
+            logger.error("cap rule refused; nodes it applies to are held at their safe cap", metadata: ["rule": "\(rejection)"])
+        }
+        let changed = state.withLock { state in
+            state.lastProblem = nil
+            guard state.rules != rules else { return false }
+            state.rules = rules
+            state.version += 1
+            return true
+        }
+        if changed {
+            logger.notice(
+                "cap rules loaded",
+                metadata: [
+                    "file": "\(path)", "hard_caps": "\(rules.hardCaps.count)", "circuits": "\(rules.circuits.count)",
+                    "renewable": "\(rules.renewable?.id ?? "none")", "refused": "\(rejections.count)",
+                ])
+        }
+        return changed
+    }
+
+    /// The grant for one node now; nil when no rules are configured (the node stays at its safe cap).
+    public func policy(for node: String, now: Int64 = Timestamp.nowMilliseconds()) -> NodePolicy? {
+        let (rules, version) = state.withLock { ($0.rules, $0.version) }
+        guard let rules else { return nil }
+        let green = score.current
+        let scoreValue = green?.score ?? 0
+        return NodePolicy(
+            // Unique per grant, so a renewal is a new policy to send and acknowledge.
+            id: "r\(version)-s\(Int((scoreValue * 1000).rounded()))-t\(now / 1000)", issuedAt: now,
+            leaseExpiresAt: now + settings.lease.wholeMilliseconds, rules: rules, greenScore: scoreValue,
+            feedUpdatedAt: green?.updatedAt)
+    }
+
+    private func report(_ problem: String) -> Bool {
+        let repeated = state.withLock { state in
+            defer { state.lastProblem = problem }
+            return state.lastProblem == problem
+        }
+        if !repeated { logger.error("cap rules not loaded; the rules in force stay", metadata: ["problem": "\(problem)"]) }
+        return false
+    }
+}
