@@ -150,7 +150,7 @@ let package = Package(
         .target(
             name: "Collector",
             dependencies: [
-                "Daemon", "GreencapConfig", "GreencapCore", "Grid", "GridLive",
+                "Daemon", "GreencapConfig", "GreencapCore", "Grid", "GridLive", "Controller",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
