@@ -139,7 +139,7 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "Daemon", "GreencapConfig", "GreencapCore", "GPU", "Modbus", "SerialPorts", "Controller",
+                "Daemon", "GreencapConfig", "GreencapCore", "GPU", "Modbus", "SerialPorts", "Controller", "Wire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -192,7 +192,8 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "Daemon", "Agent", "GreencapConfig", "GreencapTestSupport", .product(name: "Logging", package: "swift-log"),
+                "Daemon", "Agent", "GreencapConfig", "GreencapCore", "GPU", "Wire", "GreencapTestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
