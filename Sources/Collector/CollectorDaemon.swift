@@ -25,6 +25,7 @@ public enum CollectorDaemon {
             logLevelOf: { $0.log.level },
             restartNeeded: { started, fresh in
                 (started.storage != fresh.storage ? ["storage"] : []) + (started.grid != fresh.grid ? ["grid"] : [])
+                    + (started.policy != fresh.policy ? ["policy"] : [])
             },
             makeServices: { context in
                 let config = context.config.current
@@ -44,10 +45,13 @@ public enum CollectorDaemon {
                     live = [GridLiveService(pollers: pollers, store: store, status: status, logger: context.logger)]
                     liveStatus = status
                 }
+                var policyLogger = context.logger
+                policyLogger[metadataKey: "source"] = "policy"
+                let planner = PolicyPlanner(settings: config.policy, score: CurrentGreenScore(), logger: policyLogger)
                 return [
                     CollectorLoop(
                         store: store, replay: replay, region: config.grid.region, heartbeat: context.heartbeat,
-                        notifier: context.notifier, logger: context.logger, liveStatus: liveStatus)
+                        notifier: context.notifier, logger: context.logger, liveStatus: liveStatus, planner: planner)
                 ] + live
             })
     }

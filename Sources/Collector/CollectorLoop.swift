@@ -17,12 +17,15 @@ public struct CollectorLoop: Service {
     let period: Duration
     /// The live sources' summary, when `grid.source = "live"`.
     let liveStatus: GridLiveStatus?
+    /// What nodes are granted; the loop keeps its rules and green score current.
+    let planner: PolicyPlanner?
 
     public init(
         store: SQLiteStore, replay: ReplayFeed?, region: String, heartbeat: Heartbeat, notifier: SystemdNotifier,
-        logger: Logger, period: Duration = .seconds(1), liveStatus: GridLiveStatus? = nil
+        logger: Logger, period: Duration = .seconds(1), liveStatus: GridLiveStatus? = nil, planner: PolicyPlanner? = nil
     ) {
         self.liveStatus = liveStatus
+        self.planner = planner
         self.store = store
         self.replay = replay
         self.region = region
@@ -52,12 +55,14 @@ public struct CollectorLoop: Service {
                                 windMW: hour.record.windMW, greenScore: hour.score, source: "replay"))
                         hoursWritten += 1
                         latest = hour
+                        planner?.score.update(score: hour.score)
                     }
                     if hoursWritten < due && !exhausted {
                         exhausted = true
                         logger.notice("grid replay reached the end of its file; looping is off, no further hours")
                     }
                 }
+                planner?.reloadIfChanged()
                 ticks += 1
                 heartbeat.beat()
                 let status = statusLine(latest: latest, hoursWritten: hoursWritten)

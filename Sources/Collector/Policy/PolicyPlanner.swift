@@ -4,6 +4,10 @@ import GreencapCore
 import Logging
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What the collector grants each node: the cap rules from `[policy] rules_file`, at the current green score,
 /// under a lease of `[policy] lease`. The agent evaluates the rules itself (the same `CapRuleSet.evaluate`);
 /// the planner evaluates them too, to explain a node's target and to refuse rules that contradict.
@@ -18,6 +22,8 @@ public final class PolicyPlanner: Sendable {
         /// Bumped on every rules change; part of the policy id, so an id says which rules it carried.
         var version = 0
         var lastProblem: String?
+        /// Size, mtime and inode of the rules file when last read.
+        var signature: [Int64]?
     }
 
     public init(settings: PolicySettings, score: CurrentGreenScore, logger: Logger) {
@@ -59,6 +65,22 @@ public final class PolicyPlanner: Sendable {
                 ])
         }
         return changed
+    }
+
+    /// Reads the rules file again if it changed since the last read (size, mtime or inode): called once a
+    /// second by the collector loop, so an edited file is in force within a second and within one push.
+    @discardableResult
+    public func reloadIfChanged(now: Int64 = Timestamp.nowMilliseconds()) -> Bool {
+        guard let path = settings.rulesFile else { return false }
+        var info = stat()
+        let signature: [Int64] =
+            stat(path, &info) == 0
+            ? [Int64(info.st_size), Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec), Int64(info.st_ino)] : []
+        let changed = state.withLock { state in
+            defer { state.signature = signature }
+            return state.signature != signature
+        }
+        return changed ? reloadRules(now: now) : false
     }
 
     /// The grant for one node now; nil when no rules are configured (the node stays at its safe cap).
