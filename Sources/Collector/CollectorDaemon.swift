@@ -24,8 +24,11 @@ public enum CollectorDaemon {
             load: { (path) throws(ConfigError) in try CollectorConfig.load(path: path) },
             logLevelOf: { $0.log.level },
             restartNeeded: { started, fresh in
-                (started.storage != fresh.storage ? ["storage"] : []) + (started.grid != fresh.grid ? ["grid"] : [])
-                    + (started.policy != fresh.policy ? ["policy"] : [])
+                var changed: [String] = []
+                if started.storage != fresh.storage { changed.append("storage") }
+                if started.grid != fresh.grid { changed.append("grid") }
+                if started.policy != fresh.policy { changed.append("policy") }
+                return changed
             },
             makeServices: { context in
                 let config = context.config.current
