@@ -14,6 +14,7 @@ public struct AgentConfig: Sendable, Equatable {
     }
     public var gpu = GPUSettings()
     public var modbus = ModbusSettings()
+    public var uplink = UplinkSettings()
     public var log = LogSettings()
 
     public static let tickRange = ControlSettings.tickRange
@@ -47,10 +48,12 @@ public struct AgentConfig: Sendable, Equatable {
                             + (devices.isEmpty ? "" : " (defined: \(devices.sorted().joined(separator: ", ")))"))
                 }
             }
+            let uplink = UplinkSettings.read(root.table("uplink"))
             let log = LogSettings.read(root.table("log"))
             guard id != nil else { return nil }
             var config = AgentConfig(node: identity, log: log)
             config.control = control
+            config.uplink = uplink
             config.gpu = gpu
             config.modbus = modbus
             return config
