@@ -135,6 +135,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The agent's on-disk spool for the uplink: opaque records by class, sequence numbers that survive restarts,
+        // CRC-framed segment files, thinning and dropping by class when full, a loss report (docs/spool.md).
+        .target(
+            name: "Uplink",
+            dependencies: ["GreencapCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+
         // The node daemon.
         .target(
             name: "Agent",
@@ -236,6 +244,10 @@ let package = Package(
         .testTarget(
             name: "RemoteWriteTests",
             dependencies: ["RemoteWrite", "GreencapTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "UplinkTests",
+            dependencies: ["Uplink", "GreencapTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(name: "SystemTests", dependencies: ["GreencapConfig", "GreencapCore", "GreencapTestSupport"], swiftSettings: strict),
     ]
