@@ -36,6 +36,7 @@ public struct CollectorConfig: Sendable, Equatable {
     public var grid = Grid()
     public var policy = PolicySettings()
     public var log = LogSettings()
+    public var http = HTTPSettings()
 
     public init() {}
 
@@ -86,6 +87,7 @@ public struct CollectorConfig: Sendable, Equatable {
 
             config.policy = PolicySettings.read(root.table("policy"))
             config.log = LogSettings.read(root.table("log"))
+            config.http = HTTPSettings.read(root.table("http"))
             return config
         }
     }
