@@ -145,6 +145,19 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The agent side of one Wire connection: connect, handshake (verifying the collector's proof), send
+        // batches, receive acks and policy. The agent's uplink, the load tool and the tests build on it.
+        .target(
+            name: "WireClient",
+            dependencies: [
+                "Wire", "GreencapCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
         // The node daemon.
         .target(
             name: "Agent",
@@ -161,6 +174,10 @@ let package = Package(
             name: "Collector",
             dependencies: [
                 "Daemon", "GreencapConfig", "GreencapCore", "Grid", "GridLive", "Controller",
+                "Wire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -175,7 +192,7 @@ let package = Package(
         .target(
             name: "GreencapCLI",
             dependencies: [
-                "GreencapConfig", "GreencapCore", "Grid", "Daemon", "Collector", "Controller", "GPU", "Modbus", "SerialPorts", "Wire",
+                "GreencapConfig", "GreencapCore", "Grid", "Daemon", "Collector", "Controller", "GPU", "Modbus", "SerialPorts", "Wire", "WireClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -253,6 +270,16 @@ let package = Package(
         .testTarget(
             name: "UplinkTests",
             dependencies: ["Uplink", "GreencapTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "IngestTests",
+            dependencies: [
+                "Collector", "Wire", "WireClient", "GreencapConfig", "GreencapTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "HTTPAPITests",

@@ -51,11 +51,12 @@ public enum CollectorDaemon {
                 var policyLogger = context.logger
                 policyLogger[metadataKey: "source"] = "policy"
                 let planner = PolicyPlanner(settings: config.policy, score: CurrentGreenScore(), logger: policyLogger)
+                let ingest = try IngestSetup.services(config, store: store, logger: context.logger)
                 return [
                     CollectorLoop(
                         store: store, replay: replay, region: config.grid.region, heartbeat: context.heartbeat,
                         notifier: context.notifier, logger: context.logger, liveStatus: liveStatus, planner: planner)
-                ] + live
+                ] + live + ingest
             })
     }
 }

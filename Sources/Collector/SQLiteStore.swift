@@ -56,6 +56,7 @@ public final class SQLiteStore: Sendable {
                     """)
         }
         migrator.registerMigration("2-feed-records", migrate: createFeedTables)
+        migrator.registerMigration("3-telemetry", migrate: createTelemetryTables)
         return migrator
     }
 

@@ -17,5 +17,5 @@ struct ModbusCommand: ParsableCommand {
 /// `greencap sim`: simulators for commissioning and tests.
 struct SimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sim", abstract: "Run device simulators.", subcommands: [SimModbusCommand.self])
+        commandName: "sim", abstract: "Run device simulators.", subcommands: [SimModbusCommand.self, SimFleetCommand.self, SimKeysCommand.self])
 }

@@ -8,6 +8,9 @@ public struct CollectorConfig: Sendable, Equatable {
     public struct Storage: Sendable, Equatable {
         /// The SQLite database file; its directory must exist and be writable.
         public var path = "/var/lib/greencap/collector.sqlite"
+        /// Commit batching and retention of telemetry (`commit_interval`, `commit_batches`, `raw_retention`,
+        /// `retention_check`).
+        public var telemetry = TelemetryStorageSettings()
     }
 
     /// Where the renewable feed comes from: nothing, recorded data played back, or live KPX / Greencap feeds.
@@ -33,6 +36,7 @@ public struct CollectorConfig: Sendable, Equatable {
     }
 
     public var storage = Storage()
+    public var ingest = IngestSettings()
     public var grid = Grid()
     public var policy = PolicySettings()
     public var log = LogSettings()
@@ -51,7 +55,10 @@ public struct CollectorConfig: Sendable, Equatable {
                 if path.isEmpty { storage.invalid("path", "expected a file path, found an empty string") }
                 config.storage.path = path
             }
+            TelemetryStorageSettings.read(into: &config.storage.telemetry, storage)
             storage.finish()
+
+            config.ingest = IngestSettings.read(root.table("ingest"))
 
             let grid = root.table("grid")
             if let source = grid.choice("source", from: ["none", "replay", "live"]) {

@@ -1,0 +1,27 @@
+import GreencapConfig
+import Logging
+import ServiceLifecycle
+
+/// Builds the ingest services from `[ingest]` and `[storage]`: the server (with its writer) and retention.
+public enum IngestSetup {
+    public static func services(
+        _ config: CollectorConfig, store: SQLiteStore, logger: Logger, policy: any PolicyProvider = NoPolicyProvider()
+    ) throws -> [any Service] {
+        guard config.ingest.enabled else { return [] }
+        let telemetry = SQLiteTelemetryStore(store: store)
+        let settings = config.storage.telemetry
+        let writer = IngestWriter(
+            store: telemetry, commitInterval: settings.commitInterval, commitBatches: settings.commitBatches, logger: logger)
+        let ingest = config.ingest
+        let server = IngestServer(
+            settings: .init(
+                host: ingest.host, port: ingest.port, handshakeTimeout: ingest.handshakeTimeout, pingInterval: ingest.pingInterval,
+                maxInFlightBatches: ingest.maxInFlightBatches, maxConnections: ingest.maxConnections,
+                policyEvery: ingest.policyEvery),
+            keyring: NodeKeyring(directory: ingest.keysDirectory), writer: writer, store: telemetry, policy: policy, logger: logger)
+        return [
+            server,
+            RetentionService(store: store, rawRetention: settings.rawRetention, every: settings.retentionCheck, logger: logger),
+        ]
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import GreencapTestSupport
+import NIOCore
+import Testing
+import Wire
+import WireClient
+
+/// Each kind of bad peer is refused, with a logged reason naming the peer, while an authenticated client on
+/// the same collector keeps being acknowledged.
+@Suite(.serialized) struct IngestRefusalTests {
+    @Test func everyBadPeerIsRefusedAndTheGoodOneKeepsBeingAcked() async throws {
+        let collector = try CollectorUnderTest(
+            nodes: ["good-1", "n-wrong", "n-replay", "n-dup"], extraIngest: "handshake_timeout = \"1s\"")
+        try collector.start()
+        let good = try await IngestSessionTests.connect(collector, node: "good-1")
+        var model = NodeStreamModel(seed: 1, start: IngestTime.nowMs())
+        try await good.send(.seriesDictionary(model.series))
+        var acks = good.inbound.makeAsyncIterator()
+        var sequence: UInt64 = 0
+
+        func goodClientStillAcked(_ what: String) async throws {
+            sequence += 1
+            var batch = model.nextBatch()
+            batch.sequence = sequence
+            try await good.send(.samples(batch))
+            let acked = await IngestSessionTests.waitForAck(&acks, atLeast: sequence)
+            #expect(acked == sequence, "after \(what): the good client is still acked")
+        }
+
+        // Unknown node.
+        await #expect(throws: WireClientError.self) {
+            _ = try await IngestSessionTests.connect(collector, node: "ghost", key: CollectorUnderTest.key(node: "good-1"))
+        }
+        #expect(collector.waitForLog("ingest refused: unknown node"), "\(collector.text)")
+        try await goodClientStillAcked("unknown node")
+
+        // Wrong key.
+        await #expect(throws: WireClientError.self) {
+            _ = try await IngestSessionTests.connect(collector, node: "n-wrong", key: CollectorUnderTest.key(node: "good-1"))
+        }
+        #expect(collector.waitForLog("proof does not verify"))
+        try await goodClientStillAcked("wrong key")
+
+        // A response recorded on one connection, replayed on the next: the server nonce differs.
+        let nonce = AuthNonce(bytes: Array(0..<32))
+        let first = try RawPeer(port: collector.port)
+        try first.send(.hello(.init(nodeID: "n-replay", agentVersion: "t", clientNonce: nonce)))
+        guard case .challenge(let challenge) = first.next() else { throw TestFailure("no challenge") }
+        let proof = AuthTranscript(nodeID: "n-replay", clientNonce: nonce, serverNonce: challenge.serverNonce, version: 1)
+            .proof(for: .agent, key: try CollectorUnderTest.key(node: "n-replay"))
+        try first.send(.authResponse(proof))
+        guard case .authResult(.accepted) = first.next() else { throw TestFailure("first connection not accepted") }
+        try first.send(.close(.init(code: .normal, reason: "done")))
+        _ = first.readUntilClosed(timeout: 2)
+        let replay = try RawPeer(port: collector.port)
+        try replay.send(.hello(.init(nodeID: "n-replay", agentVersion: "t", clientNonce: nonce)))
+        guard case .challenge = replay.next() else { throw TestFailure("no challenge on replay") }
+        try replay.send(.authResponse(proof))
+        let replayed = replay.readUntilClosed()
+        #expect(replayed.closed)
+        #expect(replayed.messages.contains(.authResult(.refused(reason: "authentication failed"))))
+        try await goodClientStillAcked("replay")
+
+        // The same node id twice: the second connection is refused, the first keeps working.
+        let dupFirst = try await IngestSessionTests.connect(collector, node: "n-dup")
+        await #expect(throws: WireClientError.self) { _ = try await IngestSessionTests.connect(collector, node: "n-dup") }
+        #expect(collector.waitForLog("node already connected"))
+        try await dupFirst.send(.events(EventBatch(sequence: 1, events: [.note(time: 1, code: 1, text: "still here")])))
+        var dupAcks = dupFirst.inbound.makeAsyncIterator()
+        #expect(await IngestSessionTests.waitForAck(&dupAcks, atLeast: 1) == 1)
+        await dupFirst.close()
+        try await goodClientStillAcked("duplicate node id")
+
+        // Garbage (an HTTP request).
+        try expectRefused(collector, bytes: Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8), log: "bad magic")
+        try await goodClientStillAcked("garbage")
+
+        // Oversized: a header claiming a 2 MiB body.
+        try expectRefused(collector, bytes: [0x47, 0x43, 1, 0x11, 0, 0x00, 0x20, 0x00, 0x00], log: "exceeds the limit")
+        try await goodClientStillAcked("oversized")
+
+        // Bad CRC on an otherwise valid hello.
+        var hello = Array(try WireCodec().encode(.hello(.init(nodeID: "good-1", agentVersion: "t", clientNonce: nonce))).readableBytesView)
+        hello[hello.count - 1] ^= 0xFF
+        try expectRefused(collector, bytes: hello, log: "CRC32C mismatch")
+        try await goodClientStillAcked("bad CRC")
+
+        // Wrong version: only version 9 offered; and a frame in version 9.
+        let offer = Array(
+            try WireCodec().encode(.hello(.init(nodeID: "good-1", agentVersion: "t", supportedVersions: [9], clientNonce: nonce)))
+                .readableBytesView)
+        let refusedOffer = try expectRefused(collector, bytes: offer, log: "no common protocol version")
+        #expect(refusedOffer.contains { if case .close(let r) = $0 { r.code == .unsupportedVersion } else { false } })
+        var version9 = Array(try WireCodec().encode(.ping(sentAt: 1)).readableBytesView)
+        version9[2] = 9
+        try expectRefused(collector, bytes: version9, log: "unsupported protocol version 9")
+        try await goodClientStillAcked("wrong version")
+
+        // Unauthenticated data: a samples frame before hello.
+        let data = Array(try WireCodec().encode(.events(EventBatch(sequence: 1, events: []))).readableBytesView)
+        try expectRefused(collector, bytes: data, log: "unauthenticated events frame before hello")
+        try await goodClientStillAcked("unauthenticated data")
+
+        // A peer that connects and says nothing: closed by the handshake timeout (1 s here).
+        let silent = try RawPeer(port: collector.port)
+        let started = Date()
+        let outcome = silent.readUntilClosed(timeout: 5)
+        #expect(outcome.closed)
+        #expect(Date().timeIntervalSince(started) < 3.5)
+        #expect(collector.waitForLog("handshake timeout"))
+        try await goodClientStillAcked("silent peer")
+
+        // Every refusal names the peer.
+        let refusals = collector.text.split(separator: "\n").filter { $0.contains("ingest refused") }
+        #expect(refusals.count >= 10, "\(refusals)")
+        #expect(refusals.allSatisfy { $0.contains("peer=") })
+        await good.close()
+        #expect(collector.stop() == 0)
+    }
+
+    @discardableResult
+    func expectRefused(_ collector: CollectorUnderTest, bytes: [UInt8], log: String) throws -> [WireMessage] {
+        let peer = try RawPeer(port: collector.port)
+        peer.send(bytes)
+        let outcome = peer.readUntilClosed()
+        #expect(outcome.closed, "connection closed after: \(log)")
+        #expect(collector.waitForLog(log), "log names '\(log)':\n\(collector.text)")
+        return outcome.messages
+    }
+}
