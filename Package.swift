@@ -162,7 +162,8 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "Daemon", "GreencapConfig", "GreencapCore", "GPU", "Modbus", "SerialPorts", "Controller", "Wire",
+                "Daemon", "GreencapConfig", "GreencapCore", "GPU", "Modbus", "SerialPorts", "Controller", "Wire", "WireClient",
+                "Uplink", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -1,3 +1,4 @@
+import Controller
 import Daemon
 import GPU
 import GreencapConfig
@@ -20,7 +21,7 @@ public enum AgentDaemon {
 
     /// The cap controller, when `[control]` enables it; a setting the controller refuses leaves the agent
     /// sampling only, with the reason logged (the config check already caught what it could).
-    static func makeControl(_ settings: AgentConfig, logger: Logger) -> NodeControl? {
+    static func makeControl(_ settings: AgentConfig, logger: Logger, uplink: UplinkService?) -> NodeControl? {
         var controlLogger = logger
         controlLogger[metadataKey: "source"] = "control"
         guard settings.control.enabled else {
@@ -31,8 +32,12 @@ public enum AgentDaemon {
             controlLogger.warning("cap controller off: [gpu] enabled = false leaves nothing to cap")
             return nil
         }
+        var sink: (@Sendable ([AuditRecord]) async -> Void)?
+        if let uplink { sink = { records in await uplink.audit(records) } }
         do {
-            return try NodeControl(identity: settings.node, settings: settings.control, writes: settings.gpu.writes, logger: controlLogger)
+            return try NodeControl(
+                identity: settings.node, settings: settings.control, writes: settings.gpu.writes, logger: controlLogger,
+                inbox: uplink?.inbox, auditSink: sink)
         } catch {
             controlLogger.error("cap controller off: \(error)")
             return nil
@@ -55,6 +60,7 @@ public enum AgentDaemon {
                 if started.node != fresh.node { changed.append("node") }
                 if started.gpu != fresh.gpu { changed.append("gpu") }
                 if started.modbus != fresh.modbus { changed.append("modbus") }
+                if started.uplink != fresh.uplink { changed.append("uplink") }
                 var startedControl = started.control, freshControl = fresh.control
                 startedControl.tick = .zero
                 freshControl.tick = .zero
@@ -77,17 +83,21 @@ public enum AgentDaemon {
                 let modbus = settings.modbus.buses.isEmpty
                     ? nil : ModbusSampler(settings: settings.modbus, profiles: profiles, logger: modbusLogger)
                 modbus?.start()
-                let control = makeControl(settings, logger: context.logger)
+                var uplinkLogger = context.logger
+                uplinkLogger[metadataKey: "source"] = "uplink"
+                let uplink = settings.uplink.collector == nil
+                    ? nil : UplinkService(settings: settings.uplink, node: settings.node, tick: settings.tick, logger: uplinkLogger)
+                let control = makeControl(settings, logger: context.logger, uplink: uplink)
                 return [
                     AgentLoop(
                         config: context.config, heartbeat: context.heartbeat, notifier: context.notifier,
-                        logger: context.logger, work: AgentLoop.nodeWork(gpus: gpus, modbus: modbus, control: control),
+                        logger: context.logger, work: AgentLoop.nodeWork(gpus: gpus, modbus: modbus, control: control, uplink: uplink),
                         finish: {
                             await control?.stop(gpus: gpus?.service)
                             await gpus?.service.stop()
                             await modbus?.stop()
                         })
-                ]
+                ] + (uplink.map { [$0 as any Service] } ?? [])
             })
     }
 }

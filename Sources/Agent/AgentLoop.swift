@@ -74,7 +74,9 @@ public struct AgentLoop: Service {
 
     /// The node's work per tick: read the GPUs (when the node has them), summarise the latest PDU/UPS readings
     /// (their own threads poll them), and run the cap controller (when `[control]` enables it).
-    public static func nodeWork(gpus: GPUSampler?, modbus: ModbusSampler? = nil, control: NodeControl? = nil) -> Work {
+    public static func nodeWork(
+        gpus: GPUSampler?, modbus: ModbusSampler? = nil, control: NodeControl? = nil, uplink: UplinkService? = nil
+    ) -> Work {
         { _, _ in
             var parts: [String] = []
             var fleet: FleetReading?
@@ -89,6 +91,7 @@ public struct AgentLoop: Service {
             if let control {
                 parts.insert(await control.tick(fleet: fleet, gpus: gpus?.service, modbus: modbus, now: now), at: 0)
             }
+            await uplink?.record(now: now, gpus: fleet?.gpus ?? [], modbus: modbus?.readings.all() ?? [])
             if let modbus {
                 let summary = modbus.summary(now: now)
                 if !summary.isEmpty { parts.append(summary) }

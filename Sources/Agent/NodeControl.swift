@@ -15,6 +15,10 @@ public actor NodeControl {
     private let settings: ControlSettings
     private let logger: Logger
     private let files: ControlFiles
+    /// Policies pushed by the collector (through the uplink); the newer of it and the policy file wins.
+    private let inbox: PolicyInbox?
+    /// Where audit records go besides the audit file: the uplink, to the collector.
+    private let auditSink: (@Sendable ([AuditRecord]) async -> Void)?
     private var controller: NodeController
     private var tracker = LimitResponseTracker()
     private var previousTier: Int?
@@ -26,7 +30,12 @@ public actor NodeControl {
     private var lastWriteProblem: String?
     public private(set) var responses = LimitResponseSummary()
 
-    public init(identity: NodeIdentity, settings: ControlSettings, writes: GPUWriteMode, logger: Logger) throws(ControllerConfigError) {
+    public init(
+        identity: NodeIdentity, settings: ControlSettings, writes: GPUWriteMode, logger: Logger, inbox: PolicyInbox? = nil,
+        auditSink: (@Sendable ([AuditRecord]) async -> Void)? = nil
+    ) throws(ControllerConfigError) {
+        self.inbox = inbox
+        self.auditSink = auditSink
         let config = try ControllerConfig(settings, writes: writes)
         self.identity = identity
         self.settings = settings
@@ -46,7 +55,9 @@ public actor NodeControl {
 
     /// One control tick; returns the status-line summary.
     public func tick(fleet: FleetReading?, gpus service: GPUService?, modbus: ModbusSampler?, now: Int64) async -> String {
-        let policy = await files.currentPolicy(now: now)
+        let filePolicy = await files.currentPolicy(now: now)
+        let pushed = inbox?.current
+        let policy = [filePolicy, pushed].compactMap { $0 }.max { $0.issuedAt < $1.issuedAt }
         let readings = gpuReadings(fleet)
         let pduPower = settings.pduDevice.flatMap { modbus?.nodePower(device: $0, now: now) }
         if let device = settings.upsDevice, let flag = modbus?.upsOnBattery(device: device, now: now) { upsOnBattery = flag }
@@ -111,6 +122,7 @@ public actor NodeControl {
 
     private func apply(_ changes: [Controller.LimitChange], service: GPUService?, policy: NodePolicy?, now: Int64) async {
         var lines: [String] = []
+        var records: [AuditRecord] = []
         for change in changes {
             let uuid = change.gpu < controlled.count ? controlled[change.gpu].uuid : nil
             if !change.dryRun, let service, let uuid {
@@ -133,9 +145,11 @@ public actor NodeControl {
             }
             let record = AuditRecord(change: change, node: identity.id, time: now, leaseExpiresAt: policy?.leaseExpiresAt)
             lines.append(AuditFile.line(record, gpuUUID: uuid, policyID: policy?.id))
+            records.append(record)
         }
         logChanges(changes)
         await files.append(lines)
+        await auditSink?(records)
     }
 
     /// One line per tick: "8 GPUs 700 W → 637 W: renewable policy 're' tier 2 at green score 0.90".
