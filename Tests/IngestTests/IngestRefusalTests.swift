@@ -118,6 +118,32 @@ import WireClient
         #expect(collector.stop() == 0)
     }
 
+    @Test func idleAuthenticatedPeerIsClosedWhileAPingingOneStays() async throws {
+        let collector = try CollectorUnderTest(nodes: ["quiet", "chatty"], extraIngest: "ping_interval = \"200ms\"")
+        try collector.start()
+        var silentOptions = WireClientOptions()
+        silentOptions.pingInterval = nil
+        let quiet = try await WireSession.connect(
+            host: "127.0.0.1", port: collector.port, nodeID: "quiet", key: CollectorUnderTest.key(node: "quiet"),
+            agentVersion: "t", options: silentOptions)
+        var pinging = WireClientOptions()
+        pinging.pingInterval = .milliseconds(100)
+        let chatty = try await WireSession.connect(
+            host: "127.0.0.1", port: collector.port, nodeID: "chatty", key: CollectorUnderTest.key(node: "chatty"),
+            agentVersion: "t", options: pinging)
+        // The quiet one's stream ends: the collector closed it after 3 × 200 ms of silence.
+        for await _ in quiet.inbound {}
+        #expect(quiet.closeReason?.reason.hasPrefix("idle") == true, "\(String(describing: quiet.closeReason))")
+        #expect(collector.waitForLog("ingest refused: idle: no frame"))
+        #expect(collector.text.contains("node=quiet"))
+        try await chatty.send(.events(EventBatch(sequence: 1, events: [.note(time: 1, code: 1, text: "alive")])))
+        var acks = chatty.inbound.makeAsyncIterator()
+        #expect(await IngestSessionTests.waitForAck(&acks, atLeast: 1) == 1)
+        #expect(chatty.isActive)
+        await chatty.close()
+        #expect(collector.stop() == 0)
+    }
+
     @discardableResult
     func expectRefused(_ collector: CollectorUnderTest, bytes: [UInt8], log: String) throws -> [WireMessage] {
         let peer = try RawPeer(port: collector.port)
