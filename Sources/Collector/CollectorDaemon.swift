@@ -28,6 +28,8 @@ public enum CollectorDaemon {
                 if started.storage != fresh.storage { changed.append("storage") }
                 if started.grid != fresh.grid { changed.append("grid") }
                 if started.policy != fresh.policy { changed.append("policy") }
+                if started.ingest != fresh.ingest { changed.append("ingest") }
+                if started.http != fresh.http { changed.append("http") }
                 return changed
             },
             makeServices: { context in
@@ -51,12 +53,21 @@ public enum CollectorDaemon {
                 var policyLogger = context.logger
                 policyLogger[metadataKey: "source"] = "policy"
                 let planner = PolicyPlanner(settings: config.policy, score: CurrentGreenScore(), logger: policyLogger)
-                let ingest = try IngestSetup.services(config, store: store, logger: context.logger)
+                planner.reloadRules()
+                let ingest = try IngestSetup.services(config, store: store, logger: context.logger, policy: planner)
+                var http: [any Service] = []
+                if config.http.enabled {
+                    http.append(
+                        CollectorHTTPServer(
+                            settings: config.http, store: store,
+                            telemetry: config.ingest.enabled ? SQLiteTelemetryQueries(store: store) : nil,
+                            metrics: CollectorMetrics(), region: config.grid.region, logger: context.logger))
+                }
                 return [
                     CollectorLoop(
                         store: store, replay: replay, region: config.grid.region, heartbeat: context.heartbeat,
                         notifier: context.notifier, logger: context.logger, liveStatus: liveStatus, planner: planner)
-                ] + live + ingest
+                ] + live + ingest + http
             })
     }
 }

@@ -92,7 +92,13 @@ public struct CollectorConfig: Sendable, Equatable {
                 }
             }
 
-            config.policy = PolicySettings.read(root.table("policy"))
+            let policyTable = root.table("policy")
+            config.policy = PolicySettings.read(policyTable)
+            if config.ingest.policyEvery * 2 > config.policy.lease {
+                root.diagnostics.report(
+                    line: policyTable.table.entry("lease")?.value.line ?? policyTable.line, key: "policy.lease",
+                    "must be at least twice [ingest] policy_every (\(format(config.ingest.policyEvery))), found \(format(config.policy.lease)): one lost push would expire every node's policy")
+            }
             config.log = LogSettings.read(root.table("log"))
             config.http = HTTPSettings.read(root.table("http"))
             return config

@@ -6,11 +6,9 @@ public struct PolicySettings: Sendable, Equatable {
     /// None: nodes get no policy from this collector and stay at their safe caps.
     public var rulesFile: String?
     /// How long a policy is valid without renewal: the longest a node keeps following a collector that went
-    /// silent. Short enough that a dead collector leaves nodes on a stale score for minutes, not hours.
+    /// silent. Short enough that a dead collector leaves nodes on a stale score for minutes, not hours. The
+    /// ingest server renews every `[ingest] policy_every`, which must be at most half of this.
     public var lease: Duration = .seconds(300)
-    /// How often each connected node's policy is renewed (and re-evaluated): well inside the lease, so one lost
-    /// push does not expire it.
-    public var pushEvery: Duration = .seconds(60)
 
     public init() {}
 
@@ -20,13 +18,6 @@ public struct PolicySettings: Sendable, Equatable {
             if path.isEmpty { table.invalid("rules_file", "expected a path, found an empty string") } else { settings.rulesFile = path }
         }
         if let lease = table.duration("lease", in: .seconds(5) ... .seconds(86400)) { settings.lease = lease }
-        if let every = table.duration("push_every", in: .seconds(1) ... .seconds(3600)) { settings.pushEvery = every }
-        if settings.pushEvery * 2 > settings.lease {
-            let line = table.table.entry("push_every")?.value.line ?? table.table.entry("lease")?.value.line
-            table.diagnostics.report(
-                line: line, key: table.keyPath("push_every"),
-                "must be at most half the lease (\(format(settings.lease))), found \(format(settings.pushEvery)): one lost push would expire every node's policy")
-        }
         table.finish()
         return settings
     }

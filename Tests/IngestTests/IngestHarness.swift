@@ -30,6 +30,8 @@ final class CollectorUnderTest: @unchecked Sendable {
             listen = "127.0.0.1:0"
             keys_dir = "\(keysDirectory)"
             \(extraIngest)
+            [http]
+            enabled = false
             """)
     }
 

@@ -254,9 +254,11 @@ final class IngestConnectionHandler: ChannelInboundHandler {
         case .samples(let batch):
             let chunks = PreparedChunk.chunks(of: batch)
             let count = chunks.reduce(0) { $0 + $1.count }
-            submit(.samples(connection: connectionID, node: node, sequence: batch.sequence, chunks: chunks, sampleCount: count))
+            submit(
+                .samples(connection: connectionID, node: node, sequence: batch.sequence, chunks: chunks, sampleCount: count),
+                sequence: batch.sequence)
         case .events(let batch):
-            submit(.events(node: node, sequence: batch.sequence, events: batch.events))
+            submit(.events(node: node, sequence: batch.sequence, events: batch.events), sequence: batch.sequence)
         case .policyAck(let ack):
             let (id, applied, reason): (String, Bool, String?) =
                 switch ack {
@@ -280,7 +282,7 @@ final class IngestConnectionHandler: ChannelInboundHandler {
 
     /// Hands a batch to the writer; reading stops while `maxInFlight` batches of this connection wait for
     /// their commit, so a flooding peer fills its own TCP window, not the collector's memory.
-    private func submit(_ item: IngestItem) {
+    private func submit(_ item: IngestItem, sequence: UInt64) {
         inFlight += 1
         if inFlight >= shared.maxInFlight && !readingPaused {
             readingPaused = true
@@ -289,20 +291,21 @@ final class IngestConnectionHandler: ChannelInboundHandler {
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         let loop = eventLoop
         shared.writer.enqueue(item) { result in
-            loop.execute { bound.value.committed(result) }
+            loop.execute { bound.value.committed(result, sequence: sequence) }
         }
     }
 
-    private func committed(_ result: Result<IngestOutcome, any Error>) {
+    /// Acks name the batch just committed, not the node's contiguous mark: the agent's spool thins and drops
+    /// records when it overflows, so its sequences have gaps that would stop a contiguous mark for good. On one
+    /// connection batches commit in the order they were sent, so an ack covers everything sent before it.
+    private func committed(_ result: Result<IngestOutcome, any Error>, sequence: UInt64) {
         inFlight -= 1
         guard case .authenticated = phase else { return }
         switch result {
-        case .success(.stored(let ack)), .success(.duplicate(let ack)):
-            if ack > lastAck || ack == lastAck {
-                // A duplicate is acknowledged again, so an agent that lost the first ack moves on.
-                lastAck = max(lastAck, ack)
-                send(.ack(sequence: lastAck))
-            }
+        case .success(.stored), .success(.duplicate):
+            // A duplicate is acknowledged again, so an agent that lost the first ack moves on.
+            lastAck = max(lastAck, sequence)
+            send(.ack(sequence: lastAck))
         case .success(.refused(let why)):
             return close(.shuttingDown, why)
         case .success(.done):

@@ -105,3 +105,9 @@ public final class PolicyPlanner: Sendable {
         return false
     }
 }
+
+extension PolicyPlanner: PolicyProvider {
+    /// The ingest server asks after a node authenticates and every `[ingest] policy_every`; each answer is a
+    /// new grant (its id carries the issue time), so each is sent and renews the lease.
+    public func policy(for node: String) async -> NodePolicy? { policy(for: node, now: Timestamp.nowMilliseconds()) }
+}
