@@ -1,0 +1,145 @@
+import Foundation
+import GreencapCore
+import GreencapTestSupport
+import Testing
+
+/// A real agent (eight simulated GPUs) and a real collector (ingest, Jeonnam replay, cap rules) talking the
+/// binary protocol: telemetry and audit records arrive, the collector's policy reaches the GPUs, and a
+/// collector killed mid-stream loses nothing the agent measured.
+@Suite("Agent uplink to a real collector", .serialized)
+struct AgentUplinkSystemTests {
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+                guard bind(descriptor, pointer, length) == 0 else { return -1 }
+                return getsockname(descriptor, pointer, &length)
+            }
+        }
+        guard bound == 0 else { throw TestFailure("no free port: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func eventually(timeout seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return condition()
+    }
+
+    @Test("telemetry, audit and policy flow; a SIGKILLed collector loses nothing the agent measured")
+    func endToEnd() throws {
+        let directory = try TemporaryDirectory.make()
+        defer { directory.remove() }
+        let nvml = try SimulatedNVML()
+        let port = try Self.freePort()
+        let node = "n-uplink"
+        let keys = directory.path + "/node-keys"
+        try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
+        try CollectorUnderTest.writeKey(node: node, into: keys)
+        let agentKey = directory.path + "/node.key"
+        try FileManager.default.copyItem(atPath: keys + "/\(node).key", toPath: agentKey)
+        chmod(agentKey, 0o600)
+        let now = Timestamp.formatRFC3339(Int64(Date().timeIntervalSince1970) - 60)
+        _ = try directory.write("rules.json", """
+            {"format": "greencap-rules/1",
+             "renewable": {"id": "jeonnam-green", "floor_w": 3000, "ceiling_w": 6000, "author": "energy-team", "issued_at": "\(now)",
+               "tiers": [{"min_score": 0, "cap_w": 3000}, {"min_score": 0.5, "cap_w": 4500}, {"min_score": 0.7, "cap_w": 6000}]}}
+            """)
+        let database = directory.path + "/collector.sqlite"
+        let collectorConfig = try directory.write("collector.toml", """
+            [storage]
+            path = "\(database)"
+            [grid]
+            source = "replay"
+            [grid.replay]
+            file = "\(Paths.jeonnamCSV)"
+            speed = 3600
+            start = "2023-04-26T11:00:00+09:00"
+            [policy]
+            rules_file = "\(directory.path)/rules.json"
+            lease = "6s"
+            [ingest]
+            enabled = true
+            listen = "127.0.0.1:\(port)"
+            keys_dir = "\(keys)"
+            policy_every = "1s"
+            [http]
+            enabled = false
+            """)
+        let agentConfig = try directory.write("agent.toml", """
+            [node]
+            id = "\(node)"
+            [control]
+            tick = "250ms"
+            safe_cap = "4000 W"
+            raise_rate = "100 kW"
+            raise_jitter = "0s"
+            feed_stale_after = "30s"
+            audit_file = "\(directory.path)/audit.jsonl"
+            [gpu]
+            nvml_library = "\(nvml.libraryPath)"
+            [uplink]
+            collector = "127.0.0.1:\(port)"
+            key_file = "\(agentKey)"
+            spool_dir = "\(directory.path)/spool"
+            batch = "1s"
+            """)
+        func sql(_ query: String) throws -> Int {
+            Int(try Subprocess.run("/usr/bin/env", ["sqlite3", database, query]).output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        }
+
+        var collector = try Subprocess(try Paths.executable("greencap-collector"), [collectorConfig])
+        defer { if collector.isRunning { collector.signal(SIGKILL) } }
+        #expect(collector.waitForOutput("ingest listening", timeout: .seconds(20)), "\(collector.text)")
+        let receiver = try NotifyReceiver(abstract: true)
+        let agent = try Subprocess(
+            try Paths.executable("greencap-agent"), ["--config", agentConfig],
+            environment: ["NOTIFY_SOCKET": receiver.address, "GREENCAP_NVML_SIM_WORKLOAD": "training"])
+        defer { if agent.isRunning { agent.signal(SIGKILL) } }
+        let log = { "agent status: \(receiver.lastStatus ?? "-")\nagent:\n\(agent.text)\ncollector:\n\(collector.text)" }
+
+        // The collector's grant (rules at the replayed midday score) reaches the GPUs.
+        #expect(receiver.waitFor(timeout: .seconds(20)) { $0.contains("(green ") && $0.contains("tier 2") } != nil, "\(log())")
+        #expect(agent.waitForOutput("connected to the collector"), "\(log())")
+        Thread.sleep(forTimeInterval: 2)
+        #expect(try sql("SELECT count(*) FROM policy_delivery WHERE node_id = '\(node)' AND outcome = 'applied'") > 0, "\(log())")
+        #expect(try sql("SELECT count(*) FROM audit WHERE node_id = '\(node)'") >= 8, "the first cap change, GPU by GPU")
+        #expect(try sql("SELECT count(*) FROM sample_chunk") > 0, "\(log())")
+
+        // The collector dies; the agent keeps measuring into its spool and, once the lease runs out, holds
+        // its safe cap.
+        collector.signal(SIGKILL)
+        collector.wait(timeout: .seconds(10))
+        let killedAt = Int64(Date().timeIntervalSince1970 * 1000)
+        #expect(receiver.waitFor(timeout: .seconds(15)) { $0.contains("SAFE: lease expired") } != nil, "\(log())")
+        Thread.sleep(forTimeInterval: 1)
+        let restartedAt = Int64(Date().timeIntervalSince1970 * 1000)
+        collector = try Subprocess(try Paths.executable("greencap-collector"), [collectorConfig])
+        #expect(collector.waitForOutput("ingest listening", timeout: .seconds(20)), "\(log())")
+        // The agent retries on a jittered, doubling schedule (up to 16 s by now): wait for its second session.
+        #expect(Self.eventually(timeout: 40) { agent.text.components(separatedBy: "connected to the collector").count >= 3 }, "\(log())")
+        #expect(Self.eventually(timeout: 15) { (try? sql("SELECT count(*) FROM audit WHERE node_id = '\(node)' AND cause_text LIKE '%lease expired%'")) ?? 0 >= 8 }, "\(log())")
+        #expect(receiver.waitFor(timeout: .seconds(10)) { $0.contains("(green ") } != nil, "policy again after reconnecting: \(log())")
+
+        // Every tick the agent measured while the collector was down is stored, each exactly once.
+        let power = "(SELECT id FROM series WHERE node_id = '\(node)' AND metric = 'gpu_power_watts' AND labels = 'gpu=0')"
+        let stored = try sql("SELECT sum(count) FROM sample_chunk WHERE series_id = \(power) AND start_ms >= \(killedAt) AND end_ms < \(restartedAt)")
+        let expected = Int((restartedAt - killedAt) / 250)
+        #expect(stored >= expected - 8 && stored <= expected + 4, "stored \(stored) of ~\(expected) ticks in the outage: \(log())")
+        #expect(try sql("SELECT count(*) - count(DISTINCT start_ms) FROM sample_chunk WHERE series_id = \(power)") == 0, "no chunk twice")
+        #expect(try sql("SELECT count(*) - count(DISTINCT sequence) FROM ingested_batch WHERE node_id = '\(node)'") == 0)
+
+        agent.signal(SIGTERM)
+        #expect(agent.wait(timeout: .seconds(15)) == 0, "\(log())")
+        collector.signal(SIGTERM)
+        #expect(collector.wait(timeout: .seconds(15)) == 0, "\(log())")
+    }
+}
