@@ -191,6 +191,9 @@ struct DemoFleet {
         try DemoFiles.write(
             """
             # Written by `greencap demo`.
+            [http]
+            # A free port: tests and demos run beside each other and beside whatever holds 8080.
+            listen = "127.0.0.1:0"
             [storage]
             path = "\(databasePath)"
 

@@ -12,6 +12,9 @@ import Testing
         let config = try rig.directory.write(
             "collector.toml",
             """
+            [http]
+            # A free port: tests and demos run beside each other and beside whatever holds 8080.
+            listen = "127.0.0.1:0"
             [storage]
             path = "\(database)"
 

@@ -87,6 +87,9 @@ import Testing
         let config = try directory.write(
             "collector.toml",
             """
+            [http]
+            # A free port: tests and demos run beside each other and beside whatever holds 8080.
+            listen = "127.0.0.1:0"
             [storage]
             path = "\(database)"
             [grid]
@@ -133,6 +136,9 @@ import Testing
         let config = try directory.write(
             "collector.toml",
             """
+            [http]
+            # A free port: tests and demos run beside each other and beside whatever holds 8080.
+            listen = "127.0.0.1:0"
             [storage]
             path = "\(directory.path)/c.sqlite"
             [grid]
