@@ -46,7 +46,8 @@ struct DemoFleet {
 
         // Devices first: the agents' configs name the simulators' ports.
         children += try await modbus.start(binaries: binaries, logs: state + "/logs")
-        try writeConfigs(state: state, gridFile: gridFile, databasePath: databasePath, modbus: modbus)
+        let uplink = try DemoUplink(state: state, nodes: nodeNames)
+        try writeConfigs(state: state, gridFile: gridFile, databasePath: databasePath, modbus: modbus, uplink: uplink)
         let collector = try spawn("collector", binaries + "/greencap-collector", config: state + "/config/collector.toml", listener)
         children.append(collector)
         try await waitReady([collector], listener)
@@ -126,11 +127,16 @@ struct DemoFleet {
         for child in children { while child.poll() { try? await Task.sleep(for: .milliseconds(20)) } }
 
         let hours = (try? await store.latestGridHours(limit: 1_000_000)) ?? []
+        let queries = SQLiteTelemetryQueries(store: store)
+        let received = DemoSummary.Received(
+            nodes: (try? await queries.nodes()) ?? [],
+            audit: (try? await queries.audit(
+                AuditFilter(node: nil, cause: nil, from: APITime(milliseconds: 0), to: APITime(milliseconds: .max), limit: 1_000_000)).count) ?? 0)
         let summary = DemoSummary(
             reason: stopReason, elapsed: clock.now - started, hours: hours.reversed(),
             children: children.dropFirst(daemonsFrom).map { ($0.name, $0.exitStatus ?? -1, listener.record(of: $0.name)) },
             databasePath: databasePath, logDirectory: state + "/logs",
-            audit: DemoAudit.read(directory: state + "/audit", nodes: nodeNames), events: log)
+            audit: DemoAudit.read(directory: state + "/audit", nodes: nodeNames), events: log, received: received)
         print(summary.render())
         return summary.succeeded ? 0 : 1
     }
@@ -184,7 +190,9 @@ struct DemoFleet {
         }
     }
 
-    private func writeConfigs(state: String, gridFile: String, databasePath: String, modbus: DemoModbus) throws(DemoError) {
+    private func writeConfigs(
+        state: String, gridFile: String, databasePath: String, modbus: DemoModbus, uplink: DemoUplink
+    ) throws(DemoError) {
         guard FileManager.default.fileExists(atPath: simulatorLibrary) else {
             throw .missingFile(what: "the NVML simulator library", tried: [simulatorLibrary])
         }
@@ -206,6 +214,8 @@ struct DemoFleet {
             speed = \(settings.speed)
             start = "\(settings.start)"
             loop = true
+
+            \(uplink.collectorConfig)
 
             [log]
             level = "info"
@@ -237,6 +247,8 @@ struct DemoFleet {
 
                 [gpu]
                 nvml_library = "\(simulatorLibrary)"
+
+                \(uplink.agentConfig(state: state, node: name))
 
                 \(modbus.agentConfig(node: name))
                 """, to: state + "/config/\(name).toml")

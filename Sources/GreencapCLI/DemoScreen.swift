@@ -61,7 +61,8 @@ struct DemoScreen {
         lines.append("Each agent reads 8 simulated H100 SXM GPUs through the NVML simulator (libgreencap-nvml-sim.so, loaded")
         lines.append("like the real driver), its rack PDU's two outlets and the UPS over Modbus TCP (greencap sim modbus; the")
         lines.append("PDU outlets draw the node's GPU watts + 900 W host load). Each agent caps its GPUs so the node follows the")
-        lines.append("policy; every change is audited in \(settings.stateDirectory)/audit/. Not built yet: the binary uplink, the HTTP API.")
+        lines.append("policy; every change is audited in \(settings.stateDirectory)/audit/ and, with every reading, sent to the")
+        lines.append("collector over the binary protocol (spooled on disk first). The policy comes from the demo's policy file.")
         lines.append("Logs are in \(settings.stateDirectory)/logs/.")
         let body = lines.joined(separator: "\n") + "\n"
         // Home the cursor and clear the screen so the table redraws in place on a terminal.

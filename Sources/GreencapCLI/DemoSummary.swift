@@ -27,6 +27,13 @@ struct DemoSummary {
     let logDirectory: String
     let audit: DemoAudit
     let events: DemoEventLog
+    let received: Received
+
+    /// What reached the collector over the binary protocol.
+    struct Received {
+        var nodes: [NodeSummary]
+        var audit: Int
+    }
 
     /// Each scripted fault, and whether every node met it with the right cap: seen in its status line (resolution
     /// one status update, ≤ 1 s), timed exactly from the audit file when the fallback changed a limit.
@@ -56,6 +63,7 @@ struct DemoSummary {
     var succeeded: Bool {
         if case .daemonExited = reason { return false }
         return children.allSatisfy { $0.status == 0 && $0.record.ready && $0.record.stopping } && faultReports.allSatisfy(\.ok)
+            && received.nodes.count == children.count - 1 && received.audit > 0
     }
 
     func render() -> String {
@@ -83,6 +91,10 @@ struct DemoSummary {
             lines.append("Caps: \(audit.records.count) GPU limit changes audited (\(causes)).")
         }
         for report in faultReports { lines.append("  " + report.text) }
+        let series = received.nodes.reduce(0) { $0 + $1.seriesCount }
+        lines.append(
+            "Collector (binary protocol): \(received.nodes.count) nodes, \(series) series, \(received.audit) audit records received; "
+                + "last batch sequence per node: " + received.nodes.map { "\($0.id) \($0.lastSequence)" }.joined(separator: ", ") + ".")
         for child in children {
             let seen = [child.record.ready ? "READY" : nil, child.record.stopping ? "STOPPING" : nil].compactMap { $0 }
             lines.append(
