@@ -1,4 +1,5 @@
 import Foundation
+import GreencapCore
 
 /// The demo's binary-protocol link: a key per node (in the collector's keys directory and beside each agent's
 /// config, mode 0600) and a free loopback port for the collector's ingest listener.
@@ -23,25 +24,10 @@ struct DemoUplink {
                 chmod(path, 0o600)
             }
         }
-        port = try Self.freePort()
-    }
-
-    /// Binds port 0 and gives back what the kernel chose; the collector binds it a moment later.
-    static func freePort() throws(DemoError) -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let result = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(descriptor, pointer, length) == 0 else { return -1 }
-                return getsockname(descriptor, pointer, &length)
-            }
+        guard let port = LoopbackPort.unused() else {
+            throw .cannotWrite(path: "127.0.0.1:0", reason: "no free loopback port: \(String(cString: strerror(errno)))")
         }
-        guard result == 0 else { throw .cannotWrite(path: "127.0.0.1:0", reason: "no free port: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        self.port = port
     }
 
     var collectorConfig: String {

@@ -8,23 +8,6 @@ import Testing
 /// collector killed mid-stream loses nothing the agent measured.
 @Suite("Agent uplink to a real collector", .serialized)
 struct AgentUplinkSystemTests {
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(descriptor, pointer, length) == 0 else { return -1 }
-                return getsockname(descriptor, pointer, &length)
-            }
-        }
-        guard bound == 0 else { throw TestFailure("no free port: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     static func eventually(timeout seconds: Double, _ condition: () -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
@@ -39,7 +22,7 @@ struct AgentUplinkSystemTests {
         let directory = try TemporaryDirectory.make()
         defer { directory.remove() }
         let nvml = try SimulatedNVML()
-        let port = try Self.freePort()
+        let port = try #require(LoopbackPort.unused())
         let node = "n-uplink"
         let keys = directory.path + "/node-keys"
         try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)

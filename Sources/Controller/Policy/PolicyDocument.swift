@@ -9,21 +9,27 @@ public enum PolicyDocument {
 
     /// Decodes a policy; the error names the field (`hard_caps[2].scope`) and what was wrong.
     public static func decode(_ bytes: [UInt8]) throws(PolicyDocumentError) -> NodePolicy {
-        let document: Document
+        try decodeJSON(Document.self, bytes).policy()
+    }
+
+    public static func encode(_ policy: NodePolicy) -> [UInt8] { encodeJSON(Document(policy)) }
+
+    /// JSON decoding for both documents, with the decoder's errors turned into a field path and a problem.
+    static func decodeJSON<Value: Decodable>(_ type: Value.Type, _ bytes: [UInt8]) throws(PolicyDocumentError) -> Value {
         do {
-            document = try JSONDecoder().decode(Document.self, from: Data(bytes))
+            return try JSONDecoder().decode(type, from: Data(bytes))
         } catch let error as DecodingError {
             throw PolicyDocumentError(decoding: error)
         } catch {
             throw PolicyDocumentError(field: "-", problem: "\(error)")
         }
-        return try document.policy()
     }
 
-    public static func encode(_ policy: NodePolicy) -> [UInt8] {
+    /// Pretty and key-sorted, so files written by tools diff cleanly.
+    static func encodeJSON<Value: Encodable>(_ value: Value) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return (try? encoder.encode(Document(policy))).map(Array.init) ?? []
+        return (try? encoder.encode(value)).map(Array.init) ?? []
     }
 
     struct Document: Codable {

@@ -30,14 +30,7 @@ public enum RulesDocument {
     }
 
     public static func decode(_ bytes: [UInt8]) throws(PolicyDocumentError) -> CapRuleSet {
-        let document: Document
-        do {
-            document = try JSONDecoder().decode(Document.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw PolicyDocumentError(decoding: error)
-        } catch {
-            throw PolicyDocumentError(field: "-", problem: "\(error)")
-        }
+        let document = try PolicyDocument.decodeJSON(Document.self, bytes)
         guard document.format == format else {
             throw PolicyDocumentError(field: "format", problem: "expected \"\(format)\", found \"\(document.format)\"")
         }
@@ -45,8 +38,6 @@ public enum RulesDocument {
     }
 
     public static func encode(_ rules: CapRuleSet) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return (try? encoder.encode(Document(format: format, rules: PolicyDocument.Rules(rules)))).map(Array.init) ?? []
+        PolicyDocument.encodeJSON(Document(format: format, rules: PolicyDocument.Rules(rules)))
     }
 }
