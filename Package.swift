@@ -193,7 +193,7 @@ let package = Package(
         .target(
             name: "GreencapCLI",
             dependencies: [
-                "GreencapConfig", "GreencapCore", "Grid", "Daemon", "Collector", "Controller", "GPU", "Modbus", "SerialPorts", "Wire", "WireClient",
+                "GreencapConfig", "GreencapCore", "Grid", "Daemon", "Collector", "Controller", "GPU", "Modbus", "SerialPorts", "Wire", "WireClient", "RemoteWrite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

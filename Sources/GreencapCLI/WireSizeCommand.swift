@@ -15,7 +15,7 @@ struct WireCommand: ParsableCommand {
 struct WireSizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "size",
-        abstract: "Bytes per sample: Greencap binary vs JSON vs Influx line protocol.",
+        abstract: "Bytes per sample: Greencap binary vs JSON, Influx line protocol and Prometheus remote-write.",
         discussion: """
             The stream is NodeStreamModel's: 8 GPUs × 8 fields, a 24-outlet PDU and its inlet, a UPS; 1 Hz; \
             batches of --ticks seconds. Deterministic for a given --seed.
@@ -39,6 +39,9 @@ struct WireSizeCommand: ParsableCommand {
         print(row("greencap + dictionary", sizes.wireBytes + sizes.dictionaryBytes, sizes.wireWithDictionaryPerSample))
         print(row("json", sizes.jsonBytes, sizes.jsonPerSample))
         print(row("influx line protocol", sizes.influxBytes, sizes.influxPerSample))
+        let remote = try WireRemoteWriteSize.measure(batches: max(1, batches), ticks: max(1, ticks), seed: seed)
+        print(row("remote-write protobuf", remote.protobufBytes, Double(remote.protobufBytes) / Double(max(1, remote.samples))))
+        print(row("remote-write + snappy", remote.snappyBytes, Double(remote.snappyBytes) / Double(max(1, remote.samples))))
     }
 
     private func row(_ name: String, _ bytes: Int, _ perSample: Double) -> String {
