@@ -38,8 +38,19 @@ final class ClientInboundHandler: ChannelInboundHandler {
     typealias InboundIn = WireMessage
     typealias OutboundOut = ClientOutbound
 
+    /// Messages after the handshake and before `startSession` (a policy sent right after authentication).
     private var handshakeQueue: [WireMessage] = []
-    private var waiter: EventLoopPromise<WireMessage>?
+    /// The handshake runs here, on the event loop, so a busy cooperative pool in the caller's process can never
+    /// hold the answer to a challenge past the collector's handshake timeout.
+    private var handshake: Handshake?
+
+    struct Handshake {
+        var nodeID: String
+        var key: NodeKey
+        var clientNonce: AuthNonce
+        var transcript: AuthTranscript?
+        var promise: EventLoopPromise<(version: UInt8, lastStored: UInt64)>
+    }
     private var continuation: AsyncStream<WireMessage>.Continuation?
     private var context: ChannelHandlerContext?
     private var failure: (any Error)?
@@ -47,21 +58,78 @@ final class ClientInboundHandler: ChannelInboundHandler {
     private var pinger: RepeatedTask?
     let closeReason: CloseBox
 
-    init(closeBox: CloseBox) { self.closeReason = closeBox }
+    /// What `channelActive` starts: the hello goes out from the event loop the moment TCP connects.
+    struct HandshakePlan {
+        var nodeID: String
+        var key: NodeKey
+        var agentVersion: String
+        var timeout: TimeAmount
+        var promise: EventLoopPromise<(version: UInt8, lastStored: UInt64)>
+    }
+
+    private var plan: HandshakePlan?
+
+    init(closeBox: CloseBox, plan: HandshakePlan) {
+        self.closeReason = closeBox
+        self.plan = plan
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if let plan {
+            self.plan = nil
+            startHandshake(
+                nodeID: plan.nodeID, key: plan.key, agentVersion: plan.agentVersion, timeout: plan.timeout, promise: plan.promise)
+        }
+        context.fireChannelActive()
+    }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
-    /// The next handshake message (on the event loop).
-    func next(timeout: TimeAmount, eventLoop: any EventLoop) -> EventLoopFuture<WireMessage> {
-        if !handshakeQueue.isEmpty { return eventLoop.makeSucceededFuture(handshakeQueue.removeFirst()) }
-        if let failure { return eventLoop.makeFailedFuture(failure) }
-        let promise = eventLoop.makePromise(of: WireMessage.self)
-        waiter = promise
-        let timer = eventLoop.scheduleTask(in: timeout) {
-            promise.fail(WireClientError(.timedOut("waiting for the collector's handshake answer")))
+    /// Sends hello and answers the challenge; the promise completes with the agreed version and the last stored
+    /// sequence once the collector's proof verified, or fails with the reason.
+    func startHandshake(
+        nodeID: String, key: NodeKey, agentVersion: String, timeout: TimeAmount,
+        promise: EventLoopPromise<(version: UInt8, lastStored: UInt64)>
+    ) {
+        guard let context else { return promise.fail(WireClientError(.closed("not connected"))) }
+        let nonce = AuthNonce.random()
+        handshake = Handshake(nodeID: nodeID, key: key, clientNonce: nonce, promise: promise)
+        let timer = context.eventLoop.scheduleTask(in: timeout) {
+            promise.fail(WireClientError(.timedOut("the collector did not complete the handshake")))
         }
         promise.futureResult.whenComplete { _ in timer.cancel() }
-        return promise.futureResult
+        context.writeAndFlush(
+            wrapOutboundOut(.message(.hello(.init(nodeID: nodeID, agentVersion: agentVersion, clientNonce: nonce)))), promise: nil)
+    }
+
+    private func advanceHandshake(_ message: WireMessage, context: ChannelHandlerContext) {
+        guard var step = handshake else { return }
+        switch message {
+        case .challenge(let challenge) where step.transcript == nil:
+            let transcript = AuthTranscript(
+                nodeID: step.nodeID, clientNonce: step.clientNonce, serverNonce: challenge.serverNonce, version: challenge.version)
+            step.transcript = transcript
+            handshake = step
+            context.writeAndFlush(wrapOutboundOut(.message(.authResponse(transcript.proof(for: .agent, key: step.key)))), promise: nil)
+        case .authResult(.accepted(let proof, let lastStored)):
+            handshake = nil
+            guard let transcript = step.transcript, transcript.verify(proof, from: .collector, key: step.key) else {
+                step.promise.fail(WireClientError(.collectorNotAuthenticated))
+                context.close(promise: nil)
+                return
+            }
+            step.promise.succeed((transcript.version, lastStored))
+        case .authResult(.refused(let reason)):
+            handshake = nil
+            step.promise.fail(WireClientError(.refused(reason)))
+        case .close(let reason):
+            handshake = nil
+            step.promise.fail(WireClientError(.refused("close \(reason.code.rawValue): \(reason.reason)")))
+        default:
+            handshake = nil
+            step.promise.fail(WireClientError(.protocolViolation("unexpected \(message.type) during the handshake")))
+            context.close(promise: nil)
+        }
     }
 
     /// From now on messages go to `continuation`; pings start.
@@ -97,11 +165,9 @@ final class ClientInboundHandler: ChannelInboundHandler {
         }
         if case .close(let reason) = message { closeReason.set(reason.code, reason.reason) }
         if case .authResult(.refused(let reason)) = message { closeReason.set(.authenticationFailed, reason) }
+        if handshake != nil { return advanceHandshake(message, context: context) }
         if let continuation {
             continuation.yield(message)
-        } else if let waiter {
-            self.waiter = nil
-            waiter.succeed(message)
         } else {
             handshakeQueue.append(message)
         }
@@ -115,6 +181,10 @@ final class ClientInboundHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         pinger?.cancel()
+        if let plan {
+            self.plan = nil
+            plan.promise.fail(WireClientError(.closed("connection closed before it was established")))
+        }
         fail(WireClientError(.closed(closeReason.text ?? "the collector closed the connection")))
         continuation?.finish()
         context.fireChannelInactive()
@@ -122,9 +192,9 @@ final class ClientInboundHandler: ChannelInboundHandler {
 
     private func fail(_ error: any Error) {
         if failure == nil { failure = error }
-        if let waiter {
-            self.waiter = nil
-            waiter.fail(error)
+        if let step = handshake {
+            handshake = nil
+            step.promise.fail(error)
         }
     }
 }

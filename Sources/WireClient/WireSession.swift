@@ -47,9 +47,13 @@ public final class WireSession: Sendable {
     ) async throws(WireClientError) -> WireSession {
         let closeBox = CloseBox()
         let limits = options.limits
+        let loop = group.next()
+        let promise = loop.makePromise(of: (version: UInt8, lastStored: UInt64).self)
+        let plan = ClientInboundHandler.HandshakePlan(
+            nodeID: nodeID, key: key, agentVersion: agentVersion, timeout: TimeAmount(options.handshakeTimeout), promise: promise)
         let channel: any Channel
         do {
-            channel = try await ClientBootstrap(group: group)
+            channel = try await ClientBootstrap(group: loop)
                 .connectTimeout(TimeAmount(options.connectTimeout))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
@@ -57,46 +61,37 @@ public final class WireSession: Sendable {
                         try channel.pipeline.syncOperations.addHandlers([
                             ByteToMessageHandler(WireMessageDecoder(limits: limits)),
                             ClientEncoder(limits: limits),
-                            ClientInboundHandler(closeBox: closeBox),
+                            ClientInboundHandler(closeBox: closeBox, plan: plan),
                         ])
                     }
                 }
                 .connect(host: host, port: port).get()
         } catch {
+            promise.fail(error)
             throw WireClientError(.cannotConnect("\(host):\(port): \(error)"))
         }
         do {
-            return try await handshake(
-                channel: channel, nodeID: nodeID, key: key, agentVersion: agentVersion, options: options, closeBox: closeBox)
+            return try await session(channel: channel, nodeID: nodeID, promise: promise, options: options, closeBox: closeBox)
         } catch {
             try? await channel.close()
             throw error
         }
     }
 
-    private static func handshake(
-        channel: any Channel, nodeID: String, key: NodeKey, agentVersion: String, options: WireClientOptions, closeBox: CloseBox
+    /// Waits for the handshake that `ClientInboundHandler` runs on the event loop, then opens the inbound stream.
+    private static func session(
+        channel: any Channel, nodeID: String, promise: EventLoopPromise<(version: UInt8, lastStored: UInt64)>,
+        options: WireClientOptions, closeBox: CloseBox
     ) async throws(WireClientError) -> WireSession {
-        let clientNonce = AuthNonce.random()
-        let timeout = TimeAmount(options.handshakeTimeout)
-        try await write(channel, .message(.hello(.init(nodeID: nodeID, agentVersion: agentVersion, clientNonce: clientNonce))), options)
-        let challenge: WireMessage.Challenge
-        switch try await next(channel, timeout: timeout, closeBox: closeBox) {
-        case .challenge(let value): challenge = value
-        case .close(let reason): throw WireClientError(.refused("close \(reason.code.rawValue): \(reason.reason)"))
-        case let other: throw WireClientError(.protocolViolation("expected challenge, got \(other.type)"))
-        }
-        let transcript = AuthTranscript(
-            nodeID: nodeID, clientNonce: clientNonce, serverNonce: challenge.serverNonce, version: challenge.version)
-        try await write(channel, .message(.authResponse(transcript.proof(for: .agent, key: key))), options)
-        let last: UInt64
-        switch try await next(channel, timeout: timeout, closeBox: closeBox) {
-        case .authResult(.accepted(let proof, let lastStored)):
-            guard transcript.verify(proof, from: .collector, key: key) else { throw WireClientError(.collectorNotAuthenticated) }
-            last = lastStored
-        case .authResult(.refused(let reason)): throw WireClientError(.refused(reason))
-        case .close(let reason): throw WireClientError(.refused("close \(reason.code.rawValue): \(reason.reason)"))
-        case let other: throw WireClientError(.protocolViolation("expected auth-result, got \(other.type)"))
+        let agreed: (version: UInt8, lastStored: UInt64)
+        do {
+            agreed = try await promise.futureResult.get()
+        } catch {
+            if let error = error as? WireClientError {
+                if case .closed = error.problem, let reason = closeBox.reason { throw WireClientError(.refused(reason.reason)) }
+                throw error
+            }
+            throw WireClientError(.closed("\(error)"))
         }
         let (stream, continuation) = AsyncStream.makeStream(of: WireMessage.self, bufferingPolicy: .unbounded)
         let ping = options.pingInterval.map { TimeAmount($0) }
@@ -106,31 +101,11 @@ public final class WireSession: Sendable {
                 handler.startSession(continuation: continuation, pingInterval: ping)
             }.get()
         } catch {
-            throw WireClientError(.closed("\(error)"))
+            throw WireClientError(.closed(closeBox.text ?? "\(error)"))
         }
         return WireSession(
-            nodeID: nodeID, version: challenge.version, lastStoredSequence: last, inbound: stream, channel: channel,
+            nodeID: nodeID, version: agreed.version, lastStoredSequence: agreed.lastStored, inbound: stream, channel: channel,
             options: options, closeBox: closeBox)
-    }
-
-    private static func next(_ channel: any Channel, timeout: TimeAmount, closeBox: CloseBox) async throws(WireClientError) -> WireMessage {
-        do {
-            return try await channel.eventLoop.flatSubmit {
-                do {
-                    let handler = try channel.pipeline.syncOperations.handler(type: ClientInboundHandler.self)
-                    return handler.next(timeout: timeout, eventLoop: channel.eventLoop)
-                } catch {
-                    return channel.eventLoop.makeFailedFuture(error)
-                }
-            }.get()
-        } catch {
-            // The pipeline is gone when the collector refused and closed before we asked: say why.
-            if let reason = closeBox.reason {
-                throw WireClientError(reason.code == .authenticationFailed ? .refused(reason.reason) : .closed(reason.reason))
-            }
-            if let error = error as? WireClientError { throw error }
-            throw WireClientError(.closed("\(error)"))
-        }
     }
 
     private static func write(_ channel: any Channel, _ outbound: ClientOutbound, _ options: WireClientOptions) async throws(WireClientError) {

@@ -9,7 +9,7 @@ import WireClient
 @Suite(.serialized) struct IngestCrashTests {
     @Test func killedMidStreamThenResentIsStoredExactlyOnce() async throws {
         let collector = try CollectorUnderTest(nodes: ["crash-1"], extraStorage: "commit_interval = \"20ms\"")
-        try collector.start()
+        try await collector.start()
         var model = NodeStreamModel(seed: 5, start: IngestTime.nowMs())
         let total: UInt64 = 400
         // Sequences 1…400: every tenth is an event batch, the rest are sample batches; all kept until acked.
@@ -62,7 +62,7 @@ import WireClient
                     // Mid-stream: some batches committed and acked, some queued for the writer, some on the wire.
                     collector.kill()
                     killed = true
-                    try collector.start()
+                    try await collector.start()
                     diedUnderUs = true
                     break
                 }
@@ -90,6 +90,6 @@ import WireClient
         #expect(try collector.sqlInt("SELECT count(DISTINCT sequence) FROM event") == Int(total / 10))
         let stored = try StoredSamples.read(collector)
         #expect(stored == sentSamples, "every sample once, in order, with its value")
-        #expect(collector.stop() == 0)
+        #expect(await collector.stop() == 0)
     }
 }

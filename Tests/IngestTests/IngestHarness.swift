@@ -51,10 +51,12 @@ final class CollectorUnderTest: @unchecked Sendable {
         chmod(path, 0o600)
     }
 
-    func start() throws {
+    /// Async waits (Task.sleep, never usleep): the WireSession clients of parallel tests share this process's
+    /// cooperative threads, and a blocked thread would stall their handshakes past the collector's timeout.
+    func start() async throws {
         let process = try Subprocess(try Paths.executable("greencap-collector"), [configPath])
         self.process = process
-        guard process.waitForOutput("ingest listening", timeout: .seconds(20)) else {
+        guard await Self.poll(timeout: .seconds(20), { process.text.contains("ingest listening") }) else {
             throw TestFailure("collector did not start ingest:\n\(process.text)")
         }
         let text = process.text
@@ -75,17 +77,28 @@ final class CollectorUnderTest: @unchecked Sendable {
     }
 
     @discardableResult
-    func stop() -> Int32 {
+    func stop() async -> Int32 {
         guard let process else { return -1 }
         process.signal(SIGTERM)
-        let status = process.wait(timeout: .seconds(20))
+        _ = await Self.poll(timeout: .seconds(20)) { !process.isRunning }
+        let status = process.wait(timeout: .seconds(1))
         logs += process.text
         self.process = nil
         return status
     }
 
-    func waitForLog(_ needle: String, timeout: Duration = .seconds(10)) -> Bool {
-        process?.waitForOutput(needle, timeout: timeout) ?? false
+    func waitForLog(_ needle: String, timeout: Duration = .seconds(10)) async -> Bool {
+        guard let process else { return false }
+        return await Self.poll(timeout: timeout) { process.text.contains(needle) }
+    }
+
+    static func poll(timeout: Duration, _ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return condition()
     }
 
     /// Through the sqlite3 shell: an independent reader of the file.

@@ -9,7 +9,7 @@ import WireClient
 @Suite(.serialized) struct IngestKeyReloadTests {
     @Test func keysAreReadAtHelloAndReloadedOnSIGHUP() async throws {
         let collector = try CollectorUnderTest(nodes: ["kept"])
-        try collector.start()
+        try await collector.start()
 
         // A node added after start: its file is tried when it says hello.
         try CollectorUnderTest.writeKey(node: "late", into: collector.keysDirectory)
@@ -19,7 +19,7 @@ import WireClient
         // Removed, then SIGHUP: refused from then on.
         try FileManager.default.removeItem(atPath: collector.keysDirectory + "/late.key")
         collector.process?.signal(SIGHUP)
-        #expect(collector.waitForLog("ingest: node keys reloaded"))
+        #expect(await collector.waitForLog("ingest: node keys reloaded"))
         try await Task.sleep(for: .milliseconds(1100))  // past the one-second negative cache
         await #expect(throws: WireClientError.self) { _ = try await IngestSessionTests.connect(collector, node: "late") }
 
@@ -27,12 +27,12 @@ import WireClient
         try CollectorUnderTest.writeKey(node: "loose", into: collector.keysDirectory)
         chmod(collector.keysDirectory + "/loose.key", 0o640)
         collector.process?.signal(SIGHUP)
-        #expect(collector.waitForLog("chmod 600"), "\(collector.text)")
+        #expect(await collector.waitForLog("chmod 600"), "\(collector.text)")
         await #expect(throws: WireClientError.self) { _ = try await IngestSessionTests.connect(collector, node: "loose") }
-        #expect(collector.waitForLog("node key unusable"))
+        #expect(await collector.waitForLog("node key unusable"))
 
         let kept = try await IngestSessionTests.connect(collector, node: "kept")
         await kept.close()
-        #expect(collector.stop() == 0)
+        #expect(await collector.stop() == 0)
     }
 }

@@ -10,8 +10,8 @@ import WireClient
 @Suite(.serialized) struct IngestRefusalTests {
     @Test func everyBadPeerIsRefusedAndTheGoodOneKeepsBeingAcked() async throws {
         let collector = try CollectorUnderTest(
-            nodes: ["good-1", "n-wrong", "n-replay", "n-dup"], extraIngest: "handshake_timeout = \"1s\"")
-        try collector.start()
+            nodes: ["good-1", "n-wrong", "n-replay", "n-dup"], extraIngest: "handshake_timeout = \"2s\"")
+        try await collector.start()
         let good = try await IngestSessionTests.connect(collector, node: "good-1")
         var model = NodeStreamModel(seed: 1, start: IngestTime.nowMs())
         try await good.send(.seriesDictionary(model.series))
@@ -22,23 +22,26 @@ import WireClient
             sequence += 1
             var batch = model.nextBatch()
             batch.sequence = sequence
-            try await good.send(.samples(batch))
+            do { try await good.send(.samples(batch)) } catch {
+                Issue.record("after \(what): \(error); close reason \(String(describing: good.closeReason)); log:\n\(collector.text)")
+                throw error
+            }
             let acked = await IngestSessionTests.waitForAck(&acks, atLeast: sequence)
-            #expect(acked == sequence, "after \(what): the good client is still acked")
+            #expect(acked == sequence, "after \(what): the good client is still acked; log:\n\(collector.text)")
         }
 
         // Unknown node.
         await #expect(throws: WireClientError.self) {
             _ = try await IngestSessionTests.connect(collector, node: "ghost", key: CollectorUnderTest.key(node: "good-1"))
         }
-        #expect(collector.waitForLog("ingest refused: unknown node"), "\(collector.text)")
+        #expect(await collector.waitForLog("ingest refused: unknown node"), "log:\n\(collector.text)")
         try await goodClientStillAcked("unknown node")
 
         // Wrong key.
         await #expect(throws: WireClientError.self) {
             _ = try await IngestSessionTests.connect(collector, node: "n-wrong", key: CollectorUnderTest.key(node: "good-1"))
         }
-        #expect(collector.waitForLog("proof does not verify"))
+        #expect(await collector.waitForLog("proof does not verify"))
         try await goodClientStillAcked("wrong key")
 
         // A response recorded on one connection, replayed on the next: the server nonce differs.
@@ -64,7 +67,7 @@ import WireClient
         // The same node id twice: the second connection is refused, the first keeps working.
         let dupFirst = try await IngestSessionTests.connect(collector, node: "n-dup")
         await #expect(throws: WireClientError.self) { _ = try await IngestSessionTests.connect(collector, node: "n-dup") }
-        #expect(collector.waitForLog("node already connected"))
+        #expect(await collector.waitForLog("node already connected"))
         try await dupFirst.send(.events(EventBatch(sequence: 1, events: [.note(time: 1, code: 1, text: "still here")])))
         var dupAcks = dupFirst.inbound.makeAsyncIterator()
         #expect(await IngestSessionTests.waitForAck(&dupAcks, atLeast: 1) == 1)
@@ -72,42 +75,42 @@ import WireClient
         try await goodClientStillAcked("duplicate node id")
 
         // Garbage (an HTTP request).
-        try expectRefused(collector, bytes: Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8), log: "bad magic")
+        try await expectRefused(collector, bytes: Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8), log: "bad magic")
         try await goodClientStillAcked("garbage")
 
         // Oversized: a header claiming a 2 MiB body.
-        try expectRefused(collector, bytes: [0x47, 0x43, 1, 0x11, 0, 0x00, 0x20, 0x00, 0x00], log: "exceeds the limit")
+        try await expectRefused(collector, bytes: [0x47, 0x43, 1, 0x11, 0, 0x00, 0x20, 0x00, 0x00], log: "exceeds the limit")
         try await goodClientStillAcked("oversized")
 
         // Bad CRC on an otherwise valid hello.
         var hello = Array(try WireCodec().encode(.hello(.init(nodeID: "good-1", agentVersion: "t", clientNonce: nonce))).readableBytesView)
         hello[hello.count - 1] ^= 0xFF
-        try expectRefused(collector, bytes: hello, log: "CRC32C mismatch")
+        try await expectRefused(collector, bytes: hello, log: "CRC32C mismatch")
         try await goodClientStillAcked("bad CRC")
 
         // Wrong version: only version 9 offered; and a frame in version 9.
         let offer = Array(
             try WireCodec().encode(.hello(.init(nodeID: "good-1", agentVersion: "t", supportedVersions: [9], clientNonce: nonce)))
                 .readableBytesView)
-        let refusedOffer = try expectRefused(collector, bytes: offer, log: "no common protocol version")
+        let refusedOffer = try await expectRefused(collector, bytes: offer, log: "no common protocol version")
         #expect(refusedOffer.contains { if case .close(let r) = $0 { r.code == .unsupportedVersion } else { false } })
         var version9 = Array(try WireCodec().encode(.ping(sentAt: 1)).readableBytesView)
         version9[2] = 9
-        try expectRefused(collector, bytes: version9, log: "unsupported protocol version 9")
+        try await expectRefused(collector, bytes: version9, log: "unsupported protocol version 9")
         try await goodClientStillAcked("wrong version")
 
         // Unauthenticated data: a samples frame before hello.
         let data = Array(try WireCodec().encode(.events(EventBatch(sequence: 1, events: []))).readableBytesView)
-        try expectRefused(collector, bytes: data, log: "unauthenticated events frame before hello")
+        try await expectRefused(collector, bytes: data, log: "unauthenticated events frame before hello")
         try await goodClientStillAcked("unauthenticated data")
 
-        // A peer that connects and says nothing: closed by the handshake timeout (1 s here).
+        // A peer that connects and says nothing: closed by the handshake timeout (2 s here).
         let silent = try RawPeer(port: collector.port)
         let started = Date()
         let outcome = silent.readUntilClosed(timeout: 5)
         #expect(outcome.closed)
-        #expect(Date().timeIntervalSince(started) < 3.5)
-        #expect(collector.waitForLog("handshake timeout"))
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(await collector.waitForLog("handshake timeout"))
         try await goodClientStillAcked("silent peer")
 
         // Every refusal names the peer.
@@ -115,12 +118,12 @@ import WireClient
         #expect(refusals.count >= 10, "\(refusals)")
         #expect(refusals.allSatisfy { $0.contains("peer=") })
         await good.close()
-        #expect(collector.stop() == 0)
+        #expect(await collector.stop() == 0)
     }
 
     @Test func idleAuthenticatedPeerIsClosedWhileAPingingOneStays() async throws {
         let collector = try CollectorUnderTest(nodes: ["quiet", "chatty"], extraIngest: "ping_interval = \"200ms\"")
-        try collector.start()
+        try await collector.start()
         var silentOptions = WireClientOptions()
         silentOptions.pingInterval = nil
         let quiet = try await WireSession.connect(
@@ -134,23 +137,23 @@ import WireClient
         // The quiet one's stream ends: the collector closed it after 3 × 200 ms of silence.
         for await _ in quiet.inbound {}
         #expect(quiet.closeReason?.reason.hasPrefix("idle") == true, "\(String(describing: quiet.closeReason))")
-        #expect(collector.waitForLog("ingest refused: idle: no frame"))
+        #expect(await collector.waitForLog("ingest refused: idle: no frame"))
         #expect(collector.text.contains("node=quiet"))
         try await chatty.send(.events(EventBatch(sequence: 1, events: [.note(time: 1, code: 1, text: "alive")])))
         var acks = chatty.inbound.makeAsyncIterator()
         #expect(await IngestSessionTests.waitForAck(&acks, atLeast: 1) == 1)
         #expect(chatty.isActive)
         await chatty.close()
-        #expect(collector.stop() == 0)
+        #expect(await collector.stop() == 0)
     }
 
     @discardableResult
-    func expectRefused(_ collector: CollectorUnderTest, bytes: [UInt8], log: String) throws -> [WireMessage] {
+    func expectRefused(_ collector: CollectorUnderTest, bytes: [UInt8], log: String) async throws -> [WireMessage] {
         let peer = try RawPeer(port: collector.port)
         peer.send(bytes)
         let outcome = peer.readUntilClosed()
         #expect(outcome.closed, "connection closed after: \(log)")
-        #expect(collector.waitForLog(log), "log names '\(log)':\n\(collector.text)")
+        #expect(await collector.waitForLog(log), "log names '\(log)':\n\(collector.text)")
         return outcome.messages
     }
 }

@@ -9,7 +9,7 @@ import WireClient
     @Test func oldChunksAreFoldedIntoMinuteRows() async throws {
         let collector = try CollectorUnderTest(
             nodes: ["old-1"], extraStorage: "raw_retention = \"60s\"\nretention_check = \"300ms\"")
-        try collector.start()
+        try await collector.start()
         let session = try await IngestSessionTests.connect(collector, node: "old-1")
         // 2025-01-01T00:00:00Z onwards: long past the 60 s retention. 12 batches of 10 s = 2 minutes.
         var model = NodeStreamModel(seed: 11, start: 1_735_689_600_000)
@@ -43,6 +43,6 @@ import WireClient
             let expected = "\(values.count)|\(String(format: "%.6f", mean))|\(values.min() ?? 0)|\(values.max() ?? 0)"
             #expect(row == expected, "minute \(minute)")
         }
-        #expect(collector.stop() == 0)
+        #expect(await collector.stop() == 0)
     }
 }

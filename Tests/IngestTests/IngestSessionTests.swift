@@ -33,7 +33,7 @@ import WireClient
 
     @Test func handshakeStoresAcksAndDeduplicates() async throws {
         let collector = try CollectorUnderTest(nodes: ["gpu-a01"])
-        try collector.start()
+        try await collector.start()
         let session = try await Self.connect(collector, node: "gpu-a01")
         #expect(session.lastStoredSequence == 0)
         var model = NodeStreamModel(seed: 3, start: IngestTime.nowMs())
@@ -60,12 +60,12 @@ import WireClient
         let again = try await Self.connect(collector, node: "gpu-a01")
         #expect(again.lastStoredSequence == 2)
         await again.close()
-        #expect(collector.stop() == 0, "SIGTERM drains and exits 0:\n\(collector.text)")
+        #expect(await collector.stop() == 0, "SIGTERM drains and exits 0:\n\(collector.text)")
     }
 
     @Test func storedChunksDecodeToWhatWasSent() async throws {
         let collector = try CollectorUnderTest(nodes: ["gpu-b02"])
-        try collector.start()
+        try await collector.start()
         let session = try await Self.connect(collector, node: "gpu-b02")
         var model = NodeStreamModel(seed: 9, start: IngestTime.nowMs())
         try await session.send(.seriesDictionary(model.series))
@@ -84,7 +84,7 @@ import WireClient
         await session.close()
         let stored = try StoredSamples.read(collector)
         #expect(stored == sent)
-        collector.stop()
+        await collector.stop()
     }
 
     static func key(_ series: SeriesDefinition) -> String {

@@ -95,7 +95,7 @@ public struct RetentionService: Service {
         }
         let delete = try db.cachedStatement(sql: "DELETE FROM sample_chunk WHERE rowid = ?")
         for rowid in rowids { try delete.execute(arguments: [rowid]) }
-        // Dedup rows at or below a node's contiguous mark are no longer needed: that mark alone refuses them.
+        // Dedup rows at or below a node's mark are no longer needed: that mark alone refuses them.
         try db.execute(
             sql: """
                 DELETE FROM ingested_batch WHERE stored_ms < ? AND sequence <= (

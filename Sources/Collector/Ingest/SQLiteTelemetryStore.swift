@@ -14,7 +14,7 @@ public final class SQLiteTelemetryStore: TelemetryStore {
         var seriesIDs: [String: Int64] = [:]
         /// Per connection: wire series id → series row id.
         var connections: [UInt64: [UInt32: Int64]] = [:]
-        /// Per node: the contiguous sequence as committed (loaded on first use).
+        /// Per node: the highest sequence committed (loaded on first use).
         var lastSequence: [String: UInt64] = [:]
     }
 
@@ -127,8 +127,9 @@ public final class SQLiteTelemetryStore: TelemetryStore {
         return outcomes
     }
 
-    /// True when (node, sequence) was not stored before: at or below the contiguous mark it certainly was;
-    /// above it, the dedup table says.
+    /// True when (node, sequence) was not stored before: at or below the node's mark it was (or was never
+    /// sent, see `advance`); above it, the dedup table says (a batch resent while its first copy was still
+    /// queued from the connection before).
     private static func claim(
         node: String, sequence: UInt64, kind: String, items: Int, last: UInt64, now: Int64, db: Database
     ) throws -> Bool {
@@ -139,14 +140,14 @@ public final class SQLiteTelemetryStore: TelemetryStore {
         return db.changesCount > 0
     }
 
-    /// Moves the node's contiguous mark over `stored` and any later batches that arrived out of order.
+    /// Moves the node's mark to `stored` when it is higher. The mark is the highest sequence stored, not the
+    /// highest contiguous one: the agent's spool thins and drops records when full, so its sequences have gaps
+    /// that would stall a contiguous mark for good. This is still exact because one node has one connection at
+    /// a time and a connection's batches commit in the order sent (one writer, in-order queue, atomic
+    /// transactions): what is stored is always a prefix of what each connection sent, so every sequence below
+    /// the mark was stored or never sent (docs/collector.md, "Exactly once").
     private static func advance(node: String, stored: UInt64, last: UInt64, db: Database, state: inout State) throws -> UInt64 {
-        guard stored == last + 1 else { return last }
-        var mark = stored
-        let next = try db.cachedStatement(sql: "SELECT 1 FROM ingested_batch WHERE node_id = ? AND sequence = ?")
-        while let following = Int64(exactly: mark + 1), try Int.fetchOne(next, arguments: [node, following]) != nil {
-            mark += 1
-        }
+        let mark = max(last, stored)
         state.lastSequence[node] = mark
         return mark
     }

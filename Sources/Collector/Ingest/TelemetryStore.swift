@@ -85,7 +85,7 @@ public struct PreparedChunk: Sendable {
     }
 }
 
-/// What happened to one item: for batches, whether it was new and the node's contiguous sequence after the
+/// What happened to one item: for batches, whether it was new and the node's highest stored sequence after the
 /// commit (what the ack carries).
 public enum IngestOutcome: Sendable, Equatable {
     case done
