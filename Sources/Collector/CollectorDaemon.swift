@@ -54,14 +54,15 @@ public enum CollectorDaemon {
                 policyLogger[metadataKey: "source"] = "policy"
                 let planner = PolicyPlanner(settings: config.policy, score: CurrentGreenScore(), logger: policyLogger)
                 planner.reloadRules()
-                let ingest = try IngestSetup.services(config, store: store, logger: context.logger, policy: planner)
+                let metrics = CollectorMetrics()
+                let ingest = try IngestSetup.services(config, store: store, logger: context.logger, policy: planner, metrics: metrics)
                 var http: [any Service] = []
                 if config.http.enabled {
                     http.append(
                         CollectorHTTPServer(
                             settings: config.http, store: store,
                             telemetry: config.ingest.enabled ? SQLiteTelemetryQueries(store: store) : nil,
-                            metrics: CollectorMetrics(), region: config.grid.region, logger: context.logger))
+                            metrics: metrics, region: config.grid.region, logger: context.logger))
                 }
                 return [
                     CollectorLoop(

@@ -15,6 +15,8 @@ struct IngestContext: Sendable {
     var policyEvery: TimeAmount
     var maxInFlight: Int
     var logger: Logger
+    /// What `/metrics` shows of ingest; nil in tests that build a server without the HTTP side.
+    var metrics: CollectorMetrics?
 }
 
 /// One agent connection: the handshake, then batches to the writer and acks back once committed.
@@ -108,6 +110,7 @@ final class IngestConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let message = unwrapInboundIn(data)
         lastFrameAt = .now()
+        shared.metrics?.ingestFrames.increment()
         switch phase {
         case .awaitingHello:
             guard case .hello(let hello) = message else {
@@ -129,6 +132,7 @@ final class IngestConnectionHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is WireError { shared.metrics?.refusals(reason: "malformed").increment() }
         guard let wire = error as? WireError else {
             if case .closed = phase { return }
             logger.info("ingest connection error: \(error)", metadata: nodeMetadata)
@@ -240,6 +244,7 @@ final class IngestConnectionHandler: ChannelInboundHandler {
     }
 
     private func refuseAuth(node: String, reason: String, log: String) {
+        shared.metrics?.refusals(reason: reason == "node already connected" ? "duplicate_node" : "auth").increment()
         logger.warning("ingest refused: \(log)", metadata: ["node": "\(node)"])
         send(.authResult(.refused(reason: reason)))
         close(.authenticationFailed, reason, logged: true)
@@ -254,6 +259,7 @@ final class IngestConnectionHandler: ChannelInboundHandler {
         case .samples(let batch):
             let chunks = PreparedChunk.chunks(of: batch)
             let count = chunks.reduce(0) { $0 + $1.count }
+            shared.metrics?.ingestSamples.increment(by: Int64(count))
             submit(
                 .samples(connection: connectionID, node: node, sequence: batch.sequence, chunks: chunks, sampleCount: count),
                 sequence: batch.sequence)
@@ -356,6 +362,8 @@ final class IngestConnectionHandler: ChannelInboundHandler {
 
     private func refuse(_ code: CloseCode, _ reason: String) {
         guard !isClosed else { return }
+        let timedOut = reason.hasPrefix("idle") || reason.hasPrefix("handshake timeout")
+        shared.metrics?.refusals(reason: timedOut ? "timeout" : code == .authenticationFailed ? "auth" : "malformed").increment()
         logger.warning("ingest refused: \(reason)", metadata: nodeMetadata)
         close(code, reason, logged: true)
     }

@@ -52,12 +52,15 @@ public final class IngestServer: Service, Sendable {
     /// Re-read the keys directory on SIGHUP (DaemonRunner already set SIGHUP to be ignored, so trapping it
     /// here in `run` is safe).
     private let reloadOnSIGHUP: Bool
+    private let metrics: CollectorMetrics?
 
     public init(
         settings: Settings, keyring: NodeKeyring, writer: IngestWriter, store: any TelemetryStore,
         policy: any PolicyProvider = NoPolicyProvider(), logger: Logger,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, reloadOnSIGHUP: Bool = true
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, reloadOnSIGHUP: Bool = true,
+        metrics: CollectorMetrics? = nil
     ) {
+        self.metrics = metrics
         self.settings = settings
         self.keyring = keyring
         self.writer = writer
@@ -84,7 +87,7 @@ public final class IngestServer: Service, Sendable {
             handshakeTimeout: .nanoseconds(Int64(settings.handshakeTimeout.nanosecondsClamped)),
             idleTimeout: .nanoseconds(Int64(settings.pingInterval.nanosecondsClamped) * 3),
             policyEvery: .nanoseconds(Int64(settings.policyEvery.nanosecondsClamped)),
-            maxInFlight: settings.maxInFlightBatches, logger: logger)
+            maxInFlight: settings.maxInFlightBatches, logger: logger, metrics: metrics)
         let limits = settings.limits
         let maxConnections = settings.maxConnections
         let bootstrap = ServerBootstrap(group: group)

@@ -5,7 +5,8 @@ import ServiceLifecycle
 /// Builds the ingest services from `[ingest]` and `[storage]`: the server (with its writer) and retention.
 public enum IngestSetup {
     public static func services(
-        _ config: CollectorConfig, store: SQLiteStore, logger: Logger, policy: any PolicyProvider = NoPolicyProvider()
+        _ config: CollectorConfig, store: SQLiteStore, logger: Logger, policy: any PolicyProvider = NoPolicyProvider(),
+        metrics: CollectorMetrics? = nil
     ) throws -> [any Service] {
         guard config.ingest.enabled else { return [] }
         let telemetry = SQLiteTelemetryStore(store: store)
@@ -18,7 +19,8 @@ public enum IngestSetup {
                 host: ingest.host, port: ingest.port, handshakeTimeout: ingest.handshakeTimeout, pingInterval: ingest.pingInterval,
                 maxInFlightBatches: ingest.maxInFlightBatches, maxConnections: ingest.maxConnections,
                 policyEvery: ingest.policyEvery),
-            keyring: NodeKeyring(directory: ingest.keysDirectory), writer: writer, store: telemetry, policy: policy, logger: logger)
+            keyring: NodeKeyring(directory: ingest.keysDirectory), writer: writer, store: telemetry, policy: policy, logger: logger,
+            metrics: metrics)
         return [
             server,
             RetentionService(store: store, rawRetention: settings.rawRetention, every: settings.retentionCheck, logger: logger),
