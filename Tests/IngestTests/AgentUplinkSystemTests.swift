@@ -23,6 +23,7 @@ struct AgentUplinkSystemTests {
         defer { directory.remove() }
         let nvml = try SimulatedNVML()
         let port = try #require(LoopbackPort.unused())
+        let httpPort = try #require(LoopbackPort.unused())
         let node = "n-uplink"
         let keys = directory.path + "/node-keys"
         try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
@@ -55,7 +56,7 @@ struct AgentUplinkSystemTests {
             keys_dir = "\(keys)"
             policy_every = "1s"
             [http]
-            enabled = false
+            listen = "127.0.0.1:\(httpPort)"
             """)
         let agentConfig = try directory.write("agent.toml", """
             [node]
@@ -119,6 +120,15 @@ struct AgentUplinkSystemTests {
         #expect(stored >= expected - 8 && stored <= expected + 4, "stored \(stored) of ~\(expected) ticks in the outage: \(log())")
         #expect(try sql("SELECT count(*) - count(DISTINCT start_ms) FROM sample_chunk WHERE series_id = \(power)") == 0, "no chunk twice")
         #expect(try sql("SELECT count(*) - count(DISTINCT sequence) FROM ingested_batch WHERE node_id = '\(node)'") == 0)
+
+        // What the collector counted is on /metrics, in a format promtool accepts.
+        let scrape = try Subprocess.run(
+            "/usr/bin/env", ["python3", "-c", "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:\(httpPort)/metrics').read().decode())"])
+        let samplesLine = scrape.output.split(separator: "\n").first { $0.hasPrefix("greencap_ingest_samples_total ") }
+        #expect((samplesLine.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0) > 0, "\(scrape.output)")
+        let metricsFile = try directory.write("metrics.txt", scrape.output)
+        let promtool = try Subprocess.run("/usr/bin/env", ["sh", "-c", "promtool check metrics < \(metricsFile)"])
+        #expect(promtool.status == 0, "\(promtool.output)")
 
         agent.signal(SIGTERM)
         #expect(agent.wait(timeout: .seconds(15)) == 0, "\(log())")
