@@ -176,6 +176,7 @@ let package = Package(
             dependencies: [
                 "Daemon", "GreencapConfig", "GreencapCore", "Grid", "GridLive", "Controller",
                 "Wire",
+                "RemoteWrite",  // the remote-write export (Sources/Collector/Export)
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

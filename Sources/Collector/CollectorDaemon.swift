@@ -30,6 +30,7 @@ public enum CollectorDaemon {
                 if started.policy != fresh.policy { changed.append("policy") }
                 if started.ingest != fresh.ingest { changed.append("ingest") }
                 if started.http != fresh.http { changed.append("http") }
+                if started.remoteWrite != fresh.remoteWrite { changed.append("remote_write") }
                 return changed
             },
             makeServices: { context in
@@ -64,11 +65,12 @@ public enum CollectorDaemon {
                             telemetry: config.ingest.enabled ? SQLiteTelemetryQueries(store: store) : nil,
                             metrics: metrics, region: config.grid.region, logger: context.logger))
                 }
+                let export = try RemoteWriteExportSetup.services(config.remoteWrite, store: store, logger: context.logger)
                 return [
                     CollectorLoop(
                         store: store, replay: replay, region: config.grid.region, heartbeat: context.heartbeat,
                         notifier: context.notifier, logger: context.logger, liveStatus: liveStatus, planner: planner)
-                ] + live + ingest + http
+                ] + live + ingest + http + export
             })
     }
 }

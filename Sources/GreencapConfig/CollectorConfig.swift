@@ -41,6 +41,7 @@ public struct CollectorConfig: Sendable, Equatable {
     public var policy = PolicySettings()
     public var log = LogSettings()
     public var http = HTTPSettings()
+    public var remoteWrite = RemoteWriteSettings()
 
     public init() {}
 
@@ -101,6 +102,7 @@ public struct CollectorConfig: Sendable, Equatable {
             }
             config.log = LogSettings.read(root.table("log"))
             config.http = HTTPSettings.read(root.table("http"))
+            config.remoteWrite = RemoteWriteSettings.read(root.table("remote_write"))
             return config
         }
     }
