@@ -11,26 +11,11 @@ public struct HTTPSettings: Sendable, Equatable {
     package static func read(_ table: TableReader) -> HTTPSettings {
         var settings = HTTPSettings()
         if let enabled = table.boolean("enabled") { settings.enabled = enabled }
-        if let listen = table.string("listen", expected: "\"HOST:PORT\" such as \"127.0.0.1:8080\"") {
-            if let (host, port) = Self.parseListen(listen) {
-                settings.host = host
-                settings.port = port
-            } else {
-                table.invalid(
-                    "listen", "expected \"HOST:PORT\" with a port from 0 to 65535, such as \"127.0.0.1:8080\", found \"\(listen)\"")
-            }
+        if let address = table.listenAddress("listen", example: "127.0.0.1:8080") {
+            settings.host = address.host
+            settings.port = address.port
         }
         table.finish()
         return settings
-    }
-
-    /// "host:port"; an IPv6 host goes in brackets: "[::1]:8080".
-    static func parseListen(_ text: String) -> (String, Int)? {
-        guard let colon = text.lastIndex(of: ":") else { return nil }
-        var host = String(text[..<colon])
-        guard let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { return nil }
-        return (host, port)
     }
 }

@@ -26,13 +26,9 @@ public struct IngestSettings: Sendable, Equatable {
     package static func read(_ table: TableReader) -> IngestSettings {
         var settings = IngestSettings()
         if let enabled = table.boolean("enabled") { settings.enabled = enabled }
-        if let listen = table.string("listen", expected: "\"HOST:PORT\" such as \"0.0.0.0:7070\"") {
-            if let (host, port) = Self.parseListen(listen) {
-                settings.host = host
-                settings.port = port
-            } else {
-                table.invalid("listen", "expected \"HOST:PORT\" with a port from 0 to 65535, such as \"0.0.0.0:7070\", found \"\(listen)\"")
-            }
+        if let address = table.listenAddress("listen", example: "0.0.0.0:7070") {
+            settings.host = address.host
+            settings.port = address.port
         }
         if let directory = table.string("keys_dir", expected: "a directory path") {
             if directory.isEmpty { table.invalid("keys_dir", "expected a directory path, found an empty string") }
@@ -45,16 +41,6 @@ public struct IngestSettings: Sendable, Equatable {
         if let value = table.duration("policy_every", in: policyRange) { settings.policyEvery = value }
         table.finish()
         return settings
-    }
-
-    /// "host:port"; an IPv6 host goes in brackets: "[::]:7070".
-    static func parseListen(_ text: String) -> (String, Int)? {
-        guard let colon = text.lastIndex(of: ":") else { return nil }
-        var host = String(text[..<colon])
-        guard let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { return nil }
-        return (host, port)
     }
 }
 

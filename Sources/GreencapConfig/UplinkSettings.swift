@@ -39,26 +39,3 @@ public struct UplinkSettings: Sendable, Equatable {
         return settings
     }
 }
-
-/// "host:port" or "[v6]:port".
-public struct HostPort: Sendable, Equatable {
-    public var host: String
-    public var port: Int
-
-    public init?(_ text: String) {
-        let host: Substring
-        let portText: Substring
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else { return nil }
-            host = text[text.index(after: text.startIndex)..<close]
-            portText = text[text.index(close, offsetBy: 2)...]
-        } else {
-            guard let colon = text.lastIndex(of: ":") else { return nil }
-            host = text[..<colon]
-            portText = text[text.index(after: colon)...]
-        }
-        guard !host.isEmpty, let port = Int(portText), (1...65535).contains(port) else { return nil }
-        self.host = String(host)
-        self.port = port
-    }
-}

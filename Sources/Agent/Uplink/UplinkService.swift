@@ -118,8 +118,7 @@ public actor UplinkService: Service {
     }
 
     private func open() async throws {
-        guard let address = settings.collector.flatMap(HostPort.init) else { throw UplinkSetupError("no [uplink] collector") }
-        _ = address
+        guard settings.collector.flatMap({ HostPort($0) }) != nil else { throw UplinkSetupError("no [uplink] collector") }
         let directory = settings.spoolDirectory
         let catalogPath = self.catalogPath
         let (text, badLine): (String, Int?) = await files.run {
@@ -146,7 +145,7 @@ public actor UplinkService: Service {
 
     /// One connection: handshake, the dictionary, then spooled records as they come, acks as they return.
     private func connectAndServe() async throws {
-        guard let spool, let address = settings.collector.flatMap(HostPort.init) else { return }
+        guard let spool, let address = settings.collector.flatMap({ HostPort($0) }) else { return }
         let session = try await WireSession.connect(
             host: address.host, port: address.port, nodeID: node.id, key: try key(), agentVersion: GreencapVersion.current)
         logger.notice("connected to the collector", metadata: ["collector": "\(address.host):\(address.port)"])
