@@ -1,3 +1,5 @@
+import GreencapCore
+
 /// Exponential backoff with jitter for calls that failed in a way that may pass (timeouts, 5xx, resets).
 /// Never applied to a refused key or a spent quota: repeating those only burns the day's calls.
 public struct RetryPolicy: Sendable, Equatable {
@@ -15,8 +17,6 @@ public struct RetryPolicy: Sendable, Equatable {
     /// Wait before retry `attempt` (1-based): half of base·2^(attempt−1), capped, plus a random part of the
     /// same size, so collectors that failed together do not retry together.
     public func delay(attempt: Int, random: Double = Double.random(in: 0..<1)) -> Duration {
-        let exponent = min(max(attempt - 1, 0), 30)
-        let full = min(base * (1 << exponent), cap)
-        return full / 2 + (full / 2) * min(max(random, 0), 1)
+        ExponentialBackoff(base: base, cap: cap).delay(attempt: attempt, random: random)
     }
 }

@@ -1,3 +1,5 @@
+import GreencapCore
+
 /// Exponential backoff with jitter between attempts that failed in a way that may pass (5xx, 429, a refused
 /// or dropped connection, a timeout). The spec asks senders to back off; the jitter keeps collectors that
 /// lost the receiver together from coming back together.
@@ -16,9 +18,7 @@ public struct BackoffPolicy: Sendable, Equatable {
     /// Wait before retry `attempt` (1-based): half of base·2^(attempt−1), capped, plus a random part of up to
     /// the same size. A receiver's Retry-After (429/503) raises the wait, never past the cap.
     public func delay(attempt: Int, retryAfter: Duration? = nil, random: Double = Double.random(in: 0..<1)) -> Duration {
-        let exponent = min(max(attempt - 1, 0), 30)
-        let full = min(base * (1 << exponent), cap)
-        let jittered = full / 2 + (full / 2) * min(max(random, 0), 1)
+        let jittered = ExponentialBackoff(base: base, cap: cap).delay(attempt: attempt, random: random)
         guard let retryAfter else { return jittered }
         return max(jittered, min(retryAfter, cap))
     }
