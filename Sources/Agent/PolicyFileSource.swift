@@ -14,7 +14,7 @@ import Glibc
 final class PolicyFileSource {
     let path: String
     private let logger: Logger
-    private var signature: (size: Int64, mtime: Int64, inode: UInt64)?
+    private var signature: FileSignature?
     private(set) var policy: NodePolicy?
     private var lastProblem: String?
 
@@ -25,13 +25,12 @@ final class PolicyFileSource {
 
     /// The policy in force after looking at the file once more.
     func poll(now: Int64) -> NodePolicy? {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
+        let current = FileSignature.of(path)
+        guard current != .missing else {
             report("cannot read the policy file: \(String(cString: strerror(errno)))", now: now)
             return policy
         }
-        let current = (Int64(info.st_size), Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec), UInt64(info.st_ino))
-        if let signature, signature == current { return policy }
+        if signature == current { return policy }
         signature = current
         let bytes: [UInt8]
         do {

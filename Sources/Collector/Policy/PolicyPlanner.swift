@@ -4,10 +4,6 @@ import GreencapCore
 import Logging
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// What the collector grants each node: the cap rules from `[policy] rules_file`, at the current green score,
 /// under a lease of `[policy] lease`. The agent evaluates the rules itself (the same `CapRuleSet.evaluate`);
 /// the planner evaluates them too, to explain a node's target and to refuse rules that contradict.
@@ -22,8 +18,8 @@ public final class PolicyPlanner: Sendable {
         /// Bumped on every rules change; part of the policy id, so an id says which rules it carried.
         var version = 0
         var lastProblem: String?
-        /// Size, mtime and inode of the rules file when last read.
-        var signature: [Int64]?
+        /// The rules file when last looked at; nil before the first look.
+        var signature: FileSignature?
     }
 
     public init(settings: PolicySettings, score: CurrentGreenScore, logger: Logger) {
@@ -72,10 +68,7 @@ public final class PolicyPlanner: Sendable {
     @discardableResult
     public func reloadIfChanged(now: Int64 = Timestamp.nowMilliseconds()) -> Bool {
         guard let path = settings.rulesFile else { return false }
-        var info = stat()
-        let signature: [Int64] =
-            stat(path, &info) == 0
-            ? [Int64(info.st_size), Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec), Int64(info.st_ino)] : []
+        let signature = FileSignature.of(path)
         let changed = state.withLock { state in
             defer { state.signature = signature }
             return state.signature != signature
