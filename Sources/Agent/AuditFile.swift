@@ -57,43 +57,22 @@ final class AuditFile {
     /// One record as a JSON line. Hand-written: a handful of known fields, and no Foundation in the agent.
     static func line(_ record: AuditRecord, gpuUUID: String?, policyID: String?) -> String {
         var fields: [(String, String)] = [
-            ("time", quoted(Timestamp.formatRFC3339Milliseconds(record.time))), ("node", quoted(record.node)),
+            ("time", JSONString.quoted(Timestamp.formatRFC3339Milliseconds(record.time))), ("node", JSONString.quoted(record.node)),
         ]
         if let gpu = record.gpu { fields.append(("gpu", "\(gpu)")) }
-        if let gpuUUID { fields.append(("gpu_uuid", quoted(gpuUUID))) }
+        if let gpuUUID { fields.append(("gpu_uuid", JSONString.quoted(gpuUUID))) }
         if let old = record.old { fields.append(("old_w", watts(old))) }
         fields.append(("new_w", watts(record.new)))
-        fields.append(("cause", quoted(record.cause.code)))
-        fields.append(("explanation", quoted(record.cause.description)))
-        if let author = record.author { fields.append(("author", quoted(author))) }
-        if let policyID { fields.append(("policy", quoted(policyID))) }
-        if let lease = record.leaseExpiresAt { fields.append(("lease_expires_at", quoted(Timestamp.formatRFC3339Milliseconds(lease)))) }
+        fields.append(("cause", JSONString.quoted(record.cause.code)))
+        fields.append(("explanation", JSONString.quoted(record.cause.description)))
+        if let author = record.author { fields.append(("author", JSONString.quoted(author))) }
+        if let policyID { fields.append(("policy", JSONString.quoted(policyID))) }
+        if let lease = record.leaseExpiresAt { fields.append(("lease_expires_at", JSONString.quoted(Timestamp.formatRFC3339Milliseconds(lease)))) }
         fields.append(("dry_run", record.dryRun ? "true" : "false"))
         return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }
 
     private static func watts(_ power: Milliwatts) -> String {
         power.value % 1000 == 0 ? "\(power.value / 1000)" : "\(Double(power.value) / 1000)"
-    }
-
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }

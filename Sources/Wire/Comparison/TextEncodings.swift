@@ -1,3 +1,5 @@
+import GreencapCore
+
 /// JSON and Influx line protocol for the same samples: not used on the wire, only to show what the binary
 /// encoding saves (`greencap wire size`). Both are the compact forms a careful implementer would choose, so
 /// the comparison is not against a straw man.
@@ -9,9 +11,9 @@ public enum TextEncodings {
         for (columnIndex, column) in batch.columns.enumerated() {
             guard let definition = dictionary[column.seriesID] else { continue }
             if columnIndex > 0 { out += "," }
-            out += "{\"metric\":\(quoted(definition.metric)),\"labels\":{"
-            out += definition.labels.map { "\(quoted($0.name)):\(quoted($0.value))" }.joined(separator: ",")
-            out += "},\"unit\":\(quoted(definition.unit)),\"samples\":["
+            out += "{\"metric\":\(JSONString.quoted(definition.metric)),\"labels\":{"
+            out += definition.labels.map { "\(JSONString.quoted($0.name)):\(JSONString.quoted($0.value))" }.joined(separator: ",")
+            out += "},\"unit\":\(JSONString.quoted(definition.unit)),\"samples\":["
             var first = true
             for (tick, value) in column.values.enumerated() {
                 guard let value else { continue }
@@ -52,18 +54,5 @@ public enum TextEncodings {
         let padded = String(repeating: "0", count: max(0, Int(decimals) + 1 - magnitude.count)) + magnitude
         let split = padded.index(padded.endIndex, offsetBy: -Int(decimals))
         return (raw < 0 ? "-" : "") + padded[..<split] + "." + padded[split...]
-    }
-
-    private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20: out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
