@@ -4,7 +4,7 @@ SWIFT ?= swift
 DEMO_SECONDS ?= 60
 export DEMO_SECONDS
 
-.PHONY: all deps build test demo bench check-configs clean
+.PHONY: all deps build test demo bench deb check-configs clean
 
 all: build
 
@@ -27,6 +27,10 @@ demo: build
 bench:
 	@./scripts/install-deps.sh bench
 	./scripts/bench.sh
+
+# greencap-agent and greencap-collector .deb packages (release, static Swift runtime) in .build-deb/packages.
+deb: deps
+	./scripts/build-deb.sh
 
 check-configs: build
 	./.build/debug/greencap-agent --check-config Config/agent.example.toml

@@ -15,6 +15,7 @@ declare -A needs=(
   [mbpoll]=mbpoll                    # an independent Modbus client reads our simulator in tests
   [socat]=socat                      # pty pairs stand in for RS-485 lines in the RTU tests
   [prometheus]=prometheus            # a real remote-write receiver for the RemoteWrite tests (promtool comes with it)
+  [dpkg-shlibdeps]=dpkg-dev          # Depends of the .deb packages (make deb, DebianPackageTests)
   [chromium]=chromium                # headless browser that renders the collector's dashboard in tests
 )
 if [[ $group == bench ]]; then
