@@ -195,6 +195,11 @@ let package = Package(
             name: "GreencapCLI",
             dependencies: [
                 "GreencapConfig", "GreencapCore", "Grid", "Daemon", "Collector", "Controller", "GPU", "Modbus", "SerialPorts", "Wire", "WireClient", "RemoteWrite",
+                "TOML",  // ~/.config/greencap/config.toml (Client/)
+                // The collector API client (Sources/GreencapCLI/Client).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

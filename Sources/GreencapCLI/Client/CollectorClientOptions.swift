@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// What every command that talks to the collector takes: `@OptionGroup var client: CollectorClientOptions`.
+/// Address and token come from these flags, then `GREENCAP_COLLECTOR` / `GREENCAP_TOKEN`, then
+/// `~/.config/greencap/config.toml` (docs/cli.md).
+public struct CollectorClientOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Collector HTTP address, e.g. http://collector:8080 (else $GREENCAP_COLLECTOR, the config file, http://127.0.0.1:8080).", valueName: "url"))
+    public var collector: String?
+
+    @Option(help: ArgumentHelp("API token (else --token-file, $GREENCAP_TOKEN, token_file in the config file).", valueName: "secret"))
+    public var token: String?
+
+    @Option(help: ArgumentHelp("File whose first line is the API token.", valueName: "path"))
+    public var tokenFile: String?
+
+    @Flag(help: "Print the collector's JSON answer instead of a table.")
+    public var json = false
+
+    @Flag(help: "Say which collector and token are used and where each came from; log each request.")
+    public var verbose = false
+
+    public init() {}
+
+    /// The resolved client; with `--verbose` its provenance goes to standard error.
+    public func client() throws(CollectorClientError) -> CollectorClient {
+        let settings = try ClientSettingsResolver().resolve(collector: collector, token: token, tokenFile: tokenFile)
+        var logger = Logger(label: "greencap.client") { label in StreamLogHandler.standardError(label: label) }
+        logger.logLevel = verbose ? .debug : .warning
+        if verbose { FileHandle.standardError.write(Data("greencap: \(settings.provenance)\n".utf8)) }
+        return CollectorClient(settings: settings, logger: logger)
+    }
+
+    /// Runs a command's body against the collector: a `CollectorClientError` is printed as `greencap: ...`
+    /// on standard error and becomes its exit status (64, 65, 69, 77), so scripts can tell the cases apart.
+    public func run(_ body: (CollectorClient) async throws -> Void) async throws {
+        do {
+            let client = try client()
+            try await body(client)
+        } catch let error as CollectorClientError {
+            FileHandle.standardError.write(Data("greencap: \(error)\n".utf8))
+            throw ExitCode(error.exitCode)
+        }
+    }
+
+    /// `--json`: the collector's answer exactly as it came (already the API's documented JSON).
+    public func printRaw(_ reply: CollectorClient.Reply) {
+        FileHandle.standardOutput.write(reply.body)
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+}
