@@ -15,6 +15,9 @@ declare -A needs=(
   [mbpoll]=mbpoll                    # an independent Modbus client reads our simulator in tests
   [socat]=socat                      # pty pairs stand in for RS-485 lines in the RTU tests
   [prometheus]=prometheus            # a real remote-write receiver for the RemoteWrite tests (promtool comes with it)
+  [/usr/sbin/slurmctld]=slurmctld   # real Slurm daemons run Slurm/job_submit.lua in EnergyCLITests (sbin: not on every PATH)
+  [/usr/sbin/slurmd]=slurmd
+  [/usr/bin/sbatch]=slurm-client
   [dpkg-shlibdeps]=dpkg-dev          # Depends of the .deb packages (make deb, DebianPackageTests)
   [chromium]=chromium                # headless browser that renders the collector's dashboard in tests
 )
