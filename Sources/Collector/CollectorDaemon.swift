@@ -1,5 +1,6 @@
 import Daemon
 import GreencapConfig
+import GreencapCore
 import Grid
 import ServiceLifecycle
 
@@ -37,11 +38,19 @@ public enum CollectorDaemon {
                 let config = context.config.current
                 let store = try SQLiteStore(path: config.storage.path)
                 var replay: ReplayFeed?
+                var timeline: ReplayTimeline?
                 if config.grid.source == .replay, let settings = config.grid.replay {
-                    replay = try GridReplaySource.load(settings, region: config.grid.region)
+                    let feed = try GridReplaySource.load(settings, region: config.grid.region)
+                    replay = feed
+                    if settings.timeline == .now, let first = feed.hour(0) {
+                        timeline = ReplayTimeline(dataAnchorUTC: first.record.startUTC, wallAnchorMs: Timestamp.nowMilliseconds(), speed: feed.speed)
+                    }
                     context.logger.info(
                         "grid replay loaded",
-                        metadata: ["file": "\(settings.file)", "hours": "\(replay?.records.count ?? 0)", "speed": "\(settings.speed)"])
+                        metadata: [
+                            "file": "\(settings.file)", "hours": "\(feed.records.count)", "speed": "\(settings.speed)",
+                            "timeline": "\(settings.timeline.rawValue)",
+                        ])
                 }
                 var liveStatus: GridLiveStatus?
                 var live: [any Service] = []
@@ -63,13 +72,13 @@ public enum CollectorDaemon {
                         CollectorHTTPServer(
                             settings: config.http, store: store,
                             telemetry: config.ingest.enabled ? SQLiteTelemetryQueries(store: store) : nil,
-                            metrics: metrics, region: config.grid.region, logger: context.logger))
+                            metrics: metrics, region: config.grid.region, timeline: timeline, site: config.grid.sitePowerBudget, logger: context.logger))
                 }
                 let export = try RemoteWriteExportSetup.services(config.remoteWrite, store: store, logger: context.logger)
                 return [
                     CollectorLoop(
                         store: store, replay: replay, region: config.grid.region, heartbeat: context.heartbeat,
-                        notifier: context.notifier, logger: context.logger, liveStatus: liveStatus, planner: planner)
+                        notifier: context.notifier, logger: context.logger, liveStatus: liveStatus, planner: planner, timeline: timeline)
                 ] + live + ingest + http + export
             })
     }

@@ -19,11 +19,16 @@ public struct CollectorLoop: Service {
     let liveStatus: GridLiveStatus?
     /// What nodes are granted; the loop keeps its rules and green score current.
     let planner: PolicyPlanner?
+    /// Set when the replay is presented as the present (`timeline = "now"`): hours fall due by the wall
+    /// clock from its anchor, the same one the HTTP API maps times with.
+    let timeline: ReplayTimeline?
 
     public init(
         store: SQLiteStore, replay: ReplayFeed?, region: String, heartbeat: Heartbeat, notifier: SystemdNotifier,
-        logger: Logger, period: Duration = .seconds(1), liveStatus: GridLiveStatus? = nil, planner: PolicyPlanner? = nil
+        logger: Logger, period: Duration = .seconds(1), liveStatus: GridLiveStatus? = nil, planner: PolicyPlanner? = nil,
+        timeline: ReplayTimeline? = nil
     ) {
+        self.timeline = timeline
         self.liveStatus = liveStatus
         self.planner = planner
         self.store = store
@@ -43,11 +48,17 @@ public struct CollectorLoop: Service {
         var ticks = 0
         var exhausted = false
         var latest: ReplayFeed.Hour?
+        var backfilled = timeline == nil
         while !Task.isShuttingDownGracefully {
             do {
                 try await store.ping()
+                if !backfilled, let replay {
+                    try await recordHistory(replay)
+                    backfilled = true
+                }
                 if let replay {
-                    let due = replay.hoursPlayed(afterWallSeconds: (clock.now - started).seconds)
+                    let elapsed = timeline.map { Double(Timestamp.nowMilliseconds() - $0.wallAnchorMs) / 1000 } ?? (clock.now - started).seconds
+                    let due = replay.hoursPlayed(afterWallSeconds: elapsed)
                     while hoursWritten < due, let hour = replay.hour(hoursWritten) {
                         try await store.record(
                             SQLiteStore.GridHour(
@@ -79,6 +90,20 @@ public struct CollectorLoop: Service {
             guard await ticker.waitForNextTick(period: period) else { break }
         }
         logger.info("collector loop stopped", metadata: ["ticks": "\(ticks)", "grid_hours_recorded": "\(hoursWritten)"])
+    }
+
+    /// A replay presented as the present starts with what the forecaster reads already on record: the file's
+    /// hours before the start (the score's trailing window plus the forecast's baseline days).
+    private func recordHistory(_ replay: ReplayFeed) async throws(StoreError) {
+        let forecaster = GreenForecaster()
+        let history = replay.hoursBeforeStart(limit: forecaster.scorer.windowHours + forecaster.baselineDays * 24)
+        for hour in history {
+            try await store.record(
+                SQLiteStore.GridHour(
+                    region: region, startUTC: hour.record.startUTC, solarMW: hour.record.solarMW, windMW: hour.record.windMW,
+                    greenScore: hour.score, source: "replay"))
+        }
+        logger.info("grid replay presented as the present: hours before its start recorded as history", metadata: ["hours": "\(history.count)"])
     }
 
     private func statusLine(latest: ReplayFeed.Hour?, hoursWritten: Int) -> String {

@@ -22,6 +22,10 @@ public struct CollectorConfig: Sendable, Equatable {
         public var replay: Replay?
         /// `[grid.live]`; always read and checked, used when `source = "live"`.
         public var live = GridLiveSettings()
+        /// The site's power budget at a green score of 0 and of 1 (`site_floor`, `site_ceiling`): the budget
+        /// per forecast hour and the job windows that fit a job's power. nil: not configured.
+        public var siteFloor: Milliwatts?
+        public var siteCeiling: Milliwatts?
     }
 
     public struct Replay: Sendable, Equatable {
@@ -33,7 +37,12 @@ public struct CollectorConfig: Sendable, Equatable {
         public var start: String?
         /// Start over at the first record when the file is exhausted.
         public var loop = true
+        /// `recorded`: the API reports the recording's own times. `now`: the replay is presented as the
+        /// present (the API in wall-clock time, the file's earlier hours on record at start); see ReplayTimeline.
+        public var timeline: ReplayTimelineMode = .recorded
     }
+
+    public enum ReplayTimelineMode: String, Sendable, Equatable { case recorded, now }
 
     public var storage = Storage()
     public var ingest = IngestSettings()
@@ -74,7 +83,22 @@ public struct CollectorConfig: Sendable, Equatable {
                 replayTable.invalid("start", "expected an RFC 3339 date-time such as \"2023-05-01T00:00:00+09:00\", found \"\(start)\"")
             }
             let loop = replayTable.boolean("loop")
+            let timeline = replayTable.choice("timeline", from: ["recorded", "now"]).flatMap(ReplayTimelineMode.init(rawValue:))
+            if timeline == .now && loop != false {
+                replayTable.invalid(
+                    "timeline", "timeline = \"now\" plays the file once (the wall clock does not go back): add loop = false")
+            }
             replayTable.finish()
+            let siteRange = Milliwatts(0)...Milliwatts(1_000_000_000_000)
+            config.grid.siteFloor = grid.power("site_floor", in: siteRange)
+            config.grid.siteCeiling = grid.power("site_ceiling", in: siteRange)
+            if (grid.table.entry("site_floor") == nil) != (grid.table.entry("site_ceiling") == nil) {
+                grid.invalid(
+                    grid.table.entry("site_floor") == nil ? "site_ceiling" : "site_floor",
+                    "give both site_floor and site_ceiling (the site's budget at green score 0 and 1), or neither")
+            } else if let floor = config.grid.siteFloor, let ceiling = config.grid.siteCeiling, ceiling < floor {
+                grid.invalid("site_ceiling", "must be at least site_floor (\(floor.wholeWattsText)), found \(ceiling.wholeWattsText)")
+            }
             let liveTable = grid.table("live")
             config.grid.live = GridLiveSettings.read(liveTable)
             grid.finish()
@@ -87,6 +111,7 @@ public struct CollectorConfig: Sendable, Equatable {
                     if let speed { replay.speed = speed }
                     replay.start = start
                     if let loop { replay.loop = loop }
+                    if let timeline { replay.timeline = timeline }
                     config.grid.replay = replay
                 } else if replayTable.table.entry("file") == nil {
                     replayTable.missing("file", "a path to a normalized hourly CSV when grid.source = \"replay\"")

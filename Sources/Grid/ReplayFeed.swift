@@ -48,6 +48,13 @@ public struct ReplayFeed: Sendable {
         return Hour(record: records[index], score: scores[index], lap: absolute / records.count)
     }
 
+    /// Up to `limit` recorded hours just before the replay's first hour, oldest first: what a replay presented
+    /// as the present (`ReplayTimeline`) has on record when it starts, as a live feed would after weeks.
+    public func hoursBeforeStart(limit: Int) -> [Hour] {
+        let first = max(0, startIndex - max(0, limit))
+        return (first..<startIndex).map { Hour(record: records[$0], score: scores[$0], lap: 0) }
+    }
+
     /// Simulated instant (Unix seconds) after `elapsedSeconds` of wall time, within the current lap.
     public func simulatedTime(afterWallSeconds elapsedSeconds: Double) -> Int64? {
         let played = elapsedSeconds * Double(speed)

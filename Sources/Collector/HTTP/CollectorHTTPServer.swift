@@ -1,5 +1,6 @@
 import Foundation
 import GreencapConfig
+import Grid
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -16,8 +17,11 @@ public struct CollectorHTTPServer: Service {
     ///   - region: the region the collector follows ([grid] region), the default for grid queries.
     ///   - now: Unix seconds; tests pin it to the recorded data.
     ///   - onListening: called with the bound port once the socket listens (port 0 picks one).
+    ///   - timeline: a replay presented as the present: grid times are mapped onto the wall clock.
+    ///   - site: the site's power budget by green score ([grid] site_floor / site_ceiling), for job windows.
     public init(
         settings: HTTPSettings, store: SQLiteStore, telemetry: (any TelemetryQueries)?, metrics: CollectorMetrics, region: String,
+        timeline: ReplayTimeline? = nil, site: SitePowerBudget? = nil,
         logger: Logger, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
@@ -28,7 +32,7 @@ public struct CollectorHTTPServer: Service {
             router.on(RouterPath(path), method: .get, use: handler)
             routes.append("GET \(path)")
         }
-        let grid = GridRoutes(store: store, region: region, now: now)
+        let grid = GridRoutes(store: store, region: region, now: now, timeline: timeline, site: site)
         let nodes = NodeRoutes(telemetry: telemetry, now: now)
         let system = SystemRoutes(store: store, metrics: metrics, now: now)
         get("/healthz", system.health)
