@@ -7,7 +7,8 @@ public struct GreencapCommand: AsyncParsableCommand {
         commandName: "greencap",
         abstract: "Greencap: make the GPU fleet follow renewable energy, safely.",
         version: GreencapVersion.current,
-        subcommands: [DemoCommand.self, GPUCommand.self, GridCommand.self, ModbusCommand.self, SimCommand.self, ControlCommand.self, WireCommand.self])
+        subcommands: [DemoCommand.self, GPUCommand.self, GridCommand.self, ModbusCommand.self, SimCommand.self, ControlCommand.self, WireCommand.self,
+            GreenHoursCommand.self, WindowsCommand.self, SlurmCommand.self])
 
     public init() {}
 }
