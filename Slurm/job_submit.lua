@@ -90,7 +90,7 @@ function slurm_job_submit(job_desc, part_list, submit_uid)
     return slurm.SUCCESS
   end
   if epoch <= os.time() then
-    slurm.log_info("%s (%d min): the greenest window is open now; left to start at once", who, minutes)
+    slurm.log_info("%s (%d min): %s: the greenest window is open now; left to start at once", who, minutes, message)
     return slurm.SUCCESS
   end
   job_desc.begin_time = epoch

@@ -96,14 +96,15 @@ public struct CollectorLoop: Service {
     /// hours before the start (the score's trailing window plus the forecast's baseline days).
     private func recordHistory(_ replay: ReplayFeed) async throws(StoreError) {
         let forecaster = GreenForecaster()
-        let history = replay.hoursBeforeStart(limit: forecaster.scorer.windowHours + forecaster.baselineDays * 24)
-        for hour in history {
-            try await store.record(
+        // With the first played hour, so the newest hour a reader can see is never one from the past.
+        let history = replay.hoursBeforeStart(limit: forecaster.scorer.windowHours + forecaster.baselineDays * 24) + [replay.hour(0)].compactMap { $0 }
+        try await store.record(
+            history: history.map {
                 SQLiteStore.GridHour(
-                    region: region, startUTC: hour.record.startUTC, solarMW: hour.record.solarMW, windMW: hour.record.windMW,
-                    greenScore: hour.score, source: "replay"))
-        }
-        logger.info("grid replay presented as the present: hours before its start recorded as history", metadata: ["hours": "\(history.count)"])
+                    region: region, startUTC: $0.record.startUTC, solarMW: $0.record.solarMW, windMW: $0.record.windMW, greenScore: $0.score,
+                    source: "replay")
+            })
+        logger.info("grid replay presented as the present: the hours before its start and its first hour recorded", metadata: ["hours": "\(history.count)"])
     }
 
     private func statusLine(latest: ReplayFeed.Hour?, hoursWritten: Int) -> String {
