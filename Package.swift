@@ -177,6 +177,8 @@ let package = Package(
                 "Daemon", "GreencapConfig", "GreencapCore", "Grid", "GridLive", "Controller",
                 "Wire",
                 "RemoteWrite",  // the remote-write export (Sources/Collector/Export)
+                .product(name: "Crypto", package: "swift-crypto"),  // API token hashes (Sources/Collector/Auth)
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),  // greencap-collector token
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -299,5 +301,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "SystemTests", dependencies: ["GreencapConfig", "GreencapCore", "GreencapTestSupport"], swiftSettings: strict),
+        // The `greencap` CLI against real collectors and agents (the binaries, not the library).
+        .testTarget(name: "CLITests", dependencies: ["GreencapCore", "GreencapTestSupport"], swiftSettings: strict),
     ]
 )

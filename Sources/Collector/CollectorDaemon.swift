@@ -32,6 +32,7 @@ public enum CollectorDaemon {
                 if started.ingest != fresh.ingest { changed.append("ingest") }
                 if started.http != fresh.http { changed.append("http") }
                 if started.remoteWrite != fresh.remoteWrite { changed.append("remote_write") }
+                if started.api != fresh.api { changed.append("api") }
                 return changed
             },
             makeServices: { context in
@@ -66,20 +67,26 @@ public enum CollectorDaemon {
                 planner.reloadRules()
                 let metrics = CollectorMetrics()
                 let ingest = try IngestSetup.services(config, store: store, logger: context.logger, policy: planner, metrics: metrics)
+                // API caps: loaded before any node connects, pushed at once when an engineer changes one.
+                let caps = CapControl(store: store, planner: planner, settings: config.api)
+                planner.setAPICaps(try store.capsInForceNow(now: caps.now()))
+                if let server = ingest.lazy.compactMap({ $0 as? IngestServer }).first { planner.onChange { server.policyChanged() } }
+                let authority = APIAuthority(tokensFile: config.api.tokensFile, logger: context.logger)
+                let api: [any Service] = [CapLeaseService(control: caps, logger: context.logger), APITokenReloadService(authority: authority)]
                 var http: [any Service] = []
                 if config.http.enabled {
                     http.append(
                         CollectorHTTPServer(
                             settings: config.http, store: store,
                             telemetry: config.ingest.enabled ? SQLiteTelemetryQueries(store: store) : nil,
-                            metrics: metrics, region: config.grid.region, timeline: timeline, site: config.grid.sitePowerBudget, logger: context.logger))
+                            metrics: metrics, region: config.grid.region, timeline: timeline, site: config.grid.sitePowerBudget, logger: context.logger, authority: authority, caps: caps))
                 }
                 let export = try RemoteWriteExportSetup.services(config.remoteWrite, store: store, logger: context.logger)
                 return [
                     CollectorLoop(
                         store: store, replay: replay, region: config.grid.region, heartbeat: context.heartbeat,
                         notifier: context.notifier, logger: context.logger, liveStatus: liveStatus, planner: planner, timeline: timeline)
-                ] + live + ingest + http + export
+                ] + live + ingest + http + export + api
             })
     }
 }

@@ -58,6 +58,7 @@ public final class SQLiteStore: Sendable {
         migrator.registerMigration("2-feed-records", migrate: createFeedTables)
         migrator.registerMigration("3-telemetry", migrate: createTelemetryTables)
         migrator.registerMigration("4-export-state", migrate: createExportStateTable)
+        migrator.registerMigration("api-caps", migrate: createCapTables)
         return migrator
     }
 

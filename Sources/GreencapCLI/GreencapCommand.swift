@@ -8,6 +8,7 @@ public struct GreencapCommand: AsyncParsableCommand {
         abstract: "Greencap: make the GPU fleet follow renewable energy, safely.",
         version: GreencapVersion.current,
         subcommands: [DemoCommand.self, GPUCommand.self, GridCommand.self, ModbusCommand.self, SimCommand.self, ControlCommand.self, WireCommand.self,
+            StatusCommand.self, CapsCommand.self, AuditCommand.self,
             GreenHoursCommand.self, WindowsCommand.self, SlurmCommand.self])
 
     public init() {}

@@ -51,6 +51,8 @@ public struct CollectorConfig: Sendable, Equatable {
     public var log = LogSettings()
     public var http = HTTPSettings()
     public var remoteWrite = RemoteWriteSettings()
+    /// `[api]`: API tokens and the bounds on caps set through the API.
+    public var api = APISettings()
 
     public init() {}
 
@@ -128,6 +130,7 @@ public struct CollectorConfig: Sendable, Equatable {
             config.log = LogSettings.read(root.table("log"))
             config.http = HTTPSettings.read(root.table("http"))
             config.remoteWrite = RemoteWriteSettings.read(root.table("remote_write"))
+            config.api = APISettings.read(root.table("api"))
             return config
         }
     }

@@ -41,6 +41,8 @@ struct APITestServer {
     static func with<T: Sendable>(
         seed: @Sendable (SQLiteStore) async throws -> Void = { _ in },
         telemetry: @Sendable (SQLiteStore) -> (any TelemetryQueries)? = { _ in nil },
+        authority: APIAuthority? = nil,
+        caps: @Sendable (SQLiteStore) -> CapControl? = { _ in nil },
         _ body: (APITestServer) async throws -> T
     ) async throws -> T {
         let directory = try TemporaryDirectory.make()
@@ -55,7 +57,8 @@ struct APITestServer {
         logger.logLevel = .warning
         let server = CollectorHTTPServer(
             settings: settings, store: store, telemetry: telemetry(store), metrics: metrics, region: "KR-46", logger: logger,
-            now: { APITestServer.now }, onListening: { port in continuation.yield(port) })
+            now: { APITestServer.now }, onListening: { port in continuation.yield(port) }, authority: authority,
+            caps: caps(store))
         let group = ServiceGroup(services: [server], logger: logger)
         let running = Task { try await group.run() }
         defer { running.cancel() }

@@ -74,7 +74,7 @@ import Wire
 
     @Test func capsAndAudit() async throws {
         try await withServer { server in
-            let caps = try #require(try await server.get("/api/v1/caps").json()["caps"] as? [[String: Any]])
+            let caps = try #require(try await server.get("/api/v1/caps").json()["deliveries"] as? [[String: Any]])
             #expect(caps.map { $0["node"] as? String } == ["gpu-01", "gpu-02"])
             #expect(caps.first?["outcome"] as? String == "applied")
             #expect(caps.last?["acked"] == nil, "gpu-02 has not acknowledged")

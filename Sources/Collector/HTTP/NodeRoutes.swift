@@ -1,6 +1,6 @@
 import Hummingbird
 
-/// `/api/v1/nodes...`, `/api/v1/caps`, `/api/v1/audit`: what the agents reported over the binary protocol.
+/// `/api/v1/nodes...`: what the agents reported over the binary protocol (caps and audit: `CapRoutes`).
 /// Without telemetry (no ingest on this collector) each answers 503, never made-up data.
 struct NodeRoutes: Sendable {
     let telemetry: (any TelemetryQueries)?
@@ -56,28 +56,6 @@ struct NodeRoutes: Sendable {
             var series: [SeriesHistory]
         }
         return JSONResponse.make(Body(node: id, metric: metric, from: fromTime, to: toTime, series: series))
-    }
-
-    func caps(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let caps = try await query { try await $0.caps() }
-        struct Body: Encodable { var caps: [CapDelivery] }
-        return JSONResponse.make(Body(caps: caps))
-    }
-
-    func audit(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let parameters = QueryParameters(request: request)
-        let (from, to) = try parameters.range(defaultSpanSeconds: 24 * 3600, now: now())
-        let filter = AuditFilter(
-            node: parameters.string("node"), cause: parameters.string("cause"), from: APITime(seconds: from), to: APITime(seconds: to),
-            limit: try parameters.integer("limit", in: 1...10_000) ?? 1000)
-        if let node = filter.node, try await query({ try await $0.node(id: node) }) == nil { throw APIError.unknownNode(node) }
-        let entries = try await query { try await $0.audit(filter) }
-        struct Body: Encodable {
-            var from: APITime
-            var to: APITime
-            var entries: [AuditEntry]
-        }
-        return JSONResponse.make(Body(from: filter.from, to: filter.to, entries: entries))
     }
 
     private func nodeID(_ context: some RequestContext) throws(APIError) -> String {

@@ -107,11 +107,12 @@ public struct SQLiteTelemetryQueries: TelemetryQueries {
                 sql: """
                     SELECT node_id, time_ms, gpu, old_mw, new_mw, cause_code, cause_text, author, lease_expires_ms, dry_run FROM audit
                     WHERE time_ms >= ? AND time_ms < ? AND (? IS NULL OR node_id = ?)
-                        AND (? IS NULL OR cause_text = ? OR cause_code = ?)
+                        AND (? IS NULL OR cause_text = ? OR cause_code = ?) AND (? IS NULL OR author = ?)
                     ORDER BY time_ms DESC, id DESC LIMIT ?
                     """,
                 arguments: [
-                    filter.from.milliseconds, filter.to.milliseconds, filter.node, filter.node, filter.cause, filter.cause, code, filter.limit,
+                    filter.from.milliseconds, filter.to.milliseconds, filter.node, filter.node, filter.cause, filter.cause, code, filter.author,
+                    filter.author, filter.limit,
                 ]
             ).map { row in
                 AuditEntry(

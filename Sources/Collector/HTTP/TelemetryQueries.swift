@@ -134,13 +134,16 @@ public struct AuditFilter: Sendable, Equatable {
     public var node: String?
     /// Matches the cause text exactly, or the stable cause code when all digits.
     public var cause: String?
+    /// The person (token name) an agent's record names as the cause's author.
+    public var author: String?
     public var from: APITime
     public var to: APITime
     public var limit: Int
 
-    public init(node: String?, cause: String?, from: APITime, to: APITime, limit: Int) {
+    public init(node: String?, cause: String?, author: String? = nil, from: APITime, to: APITime, limit: Int) {
         self.node = node
         self.cause = cause
+        self.author = author
         self.from = from
         self.to = to
         self.limit = limit

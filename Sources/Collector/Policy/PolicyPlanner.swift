@@ -20,6 +20,10 @@ public final class PolicyPlanner: Sendable {
         var lastProblem: String?
         /// The rules file when last looked at; nil before the first look.
         var signature: FileSignature?
+        /// Caps set through the API (SQLite), merged into every grant as hard caps and circuit rules.
+        var apiCaps: [APICap] = []
+        /// Told when the API caps change, so the ingest server pushes at once instead of at the next renewal.
+        var onChange: (@Sendable () -> Void)?
     }
 
     public init(settings: PolicySettings, score: CurrentGreenScore, logger: Logger) {
@@ -76,10 +80,34 @@ public final class PolicyPlanner: Sendable {
         return changed ? reloadRules(now: now) : false
     }
 
-    /// The grant for one node now; nil when no rules are configured (the node stays at its safe cap).
+    /// The rules file's rules in force (nil before a usable file); the cap API checks circuit names against it.
+    public var fileRules: CapRuleSet? { state.withLock { $0.rules } }
+
+    /// The API caps in force now (from the store at start, then after every set, clear and expiry).
+    public var apiCaps: [APICap] { state.withLock { $0.apiCaps } }
+
+    /// Replaces the API caps in force; a change makes a new rules version and asks for an immediate push.
+    public func setAPICaps(_ caps: [APICap]) {
+        let handler: (@Sendable () -> Void)? = state.withLock { state in
+            guard state.apiCaps != caps else { return nil }
+            state.apiCaps = caps
+            state.version += 1
+            return state.onChange
+        }
+        handler?()
+    }
+
+    /// Called after the API caps change (the collector passes the ingest server's `policyChanged`).
+    public func onChange(_ handler: @escaping @Sendable () -> Void) { state.withLock { $0.onChange = handler } }
+
+    /// The grant for one node now; nil when neither a rules file nor an API cap is in force (the node stays
+    /// at its safe cap, or follows its own policy file).
     public func policy(for node: String, now: Int64 = Timestamp.nowMilliseconds()) -> NodePolicy? {
-        let (rules, version) = state.withLock { ($0.rules, $0.version) }
-        guard let rules else { return nil }
+        let (fileRules, apiCaps, version) = state.withLock { ($0.rules, $0.apiCaps, $0.version) }
+        guard fileRules != nil || !apiCaps.isEmpty else { return nil }
+        var rules = fileRules ?? CapRuleSet()
+        rules.hardCaps += apiCaps.compactMap { $0.hardCap() }
+        rules.circuits += apiCaps.compactMap { $0.circuitRule() }
         let green = score.current
         let scoreValue = green?.score ?? 0
         return NodePolicy(

@@ -15,6 +15,16 @@ public struct CollectorClient: Sendable {
     /// Bodies larger than this are refused rather than buffered: no API answer is near it.
     static let maximumBodyBytes = 64 << 20
 
+    /// One client for the process (it lives as long as the process, so it is never shut down). Unlike the
+    /// shared client it does not retry a refused connection until the deadline: a collector that is down
+    /// is reported at once (exit 69), not after the whole timeout.
+    static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     public init(settings: ClientSettings, logger: Logger) {
         self.settings = settings
         self.logger = logger
@@ -77,7 +87,7 @@ public struct CollectorClient: Sendable {
         let status: Int
         var bytes: ByteBuffer
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(timeout.wholeMilliseconds), logger: logger)
+            let response = try await Self.http.execute(request, timeout: .milliseconds(timeout.wholeMilliseconds), logger: logger)
             status = Int(response.status.code)
             bytes = try await response.body.collect(upTo: Self.maximumBodyBytes)
         } catch {

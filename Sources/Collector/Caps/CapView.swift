@@ -1,0 +1,69 @@
+import Controller
+import GreencapCore
+
+/// A cap in force as the API shows it, whether set through the API or written in the rules file.
+struct CapView: Encodable, Sendable {
+    var id: String
+    var scope: String
+    var name: String
+    /// What the scope may draw in total (a circuit: its usable power).
+    var watts: Double?
+    /// What each node may draw, when every node gets the same.
+    var nodeWatts: Double?
+    /// Nodes covered when the cap was set (API caps and circuits).
+    var nodes: [String]?
+    var author: String
+    var reason: String
+    var created: APITime
+    var expires: APITime?
+    /// "api" or "rules_file".
+    var source: String
+
+    init(_ cap: APICap) {
+        id = cap.id
+        scope = cap.scope.rawValue
+        name = cap.name
+        watts = Self.watts(cap.total)
+        nodeWatts = cap.nodeShare.map(Self.watts)
+        nodes = cap.nodes.map(\.node)
+        author = cap.author
+        reason = cap.reason
+        created = APITime(milliseconds: cap.createdAt)
+        expires = APITime(milliseconds: cap.expiresAt)
+        source = "api"
+    }
+
+    init(_ rule: HardCapRule) {
+        id = rule.id
+        switch rule.scope {
+        case .site(let value): (scope, name) = ("site", value)
+        case .row(let value): (scope, name) = ("row", value)
+        case .rack(let value): (scope, name) = ("rack", value)
+        case .node(let value): (scope, name) = ("node", value)
+        }
+        switch rule.amount {
+        case .eachNode(let cap): nodeWatts = Self.watts(cap)
+        case .scopeTotal(let cap): watts = Self.watts(cap)
+        }
+        author = rule.author
+        reason = rule.reason
+        created = APITime(milliseconds: rule.issuedAt)
+        expires = rule.expiresAt.map { APITime(milliseconds: $0) }
+        source = "rules_file"
+    }
+
+    init(_ rule: CircuitRule) {
+        id = rule.id
+        scope = "circuit"
+        name = rule.circuit
+        watts = Self.watts(rule.usablePower)
+        nodes = rule.shares.map(\.node)
+        author = rule.author
+        reason = rule.reason
+        created = APITime(milliseconds: rule.issuedAt)
+        expires = rule.expiresAt.map { APITime(milliseconds: $0) }
+        source = "rules_file"
+    }
+
+    static func watts(_ power: Milliwatts) -> Double { Double(power.value) / 1000 }
+}
