@@ -15,6 +15,7 @@ declare -A needs=(
   [mbpoll]=mbpoll                    # an independent Modbus client reads our simulator in tests
   [socat]=socat                      # pty pairs stand in for RS-485 lines in the RTU tests
   [prometheus]=prometheus            # a real remote-write receiver for the RemoteWrite tests (promtool comes with it)
+  [openssl]=openssl                  # makes the CA and certificates of the ingest TLS tests
   [/usr/sbin/slurmctld]=slurmctld   # real Slurm daemons run Slurm/job_submit.lua in EnergyCLITests (sbin: not on every PATH)
   [/usr/sbin/slurmd]=slurmd
   [/usr/bin/sbatch]=slurm-client

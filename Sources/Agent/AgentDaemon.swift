@@ -86,7 +86,7 @@ public enum AgentDaemon {
                 var uplinkLogger = context.logger
                 uplinkLogger[metadataKey: "source"] = "uplink"
                 let uplink = settings.uplink.collector == nil
-                    ? nil : UplinkService(settings: settings.uplink, node: settings.node, tick: settings.tick, logger: uplinkLogger)
+                    ? nil : UplinkService(settings: settings.uplink, node: settings.node, control: settings.control, logger: uplinkLogger)
                 let control = makeControl(settings, logger: context.logger, uplink: uplink)
                 return [
                     AgentLoop(

@@ -16,6 +16,9 @@ public enum CollectorDaemon {
                         _ = try GridReplaySource.load(replay, region: config.grid.region)
                     }
                     if config.grid.source == .live { try GridLiveSetup.checkKeyFiles(config, path: path) }
+                    if let certificate = config.ingest.tlsCertificate, let key = config.ingest.tlsKey {
+                        _ = try IngestTLS(certificate: certificate, key: key)
+                    }
                 })
         }
         return await DaemonRunner.run(

@@ -59,6 +59,7 @@ public final class SQLiteStore: Sendable {
         migrator.registerMigration("3-telemetry", migrate: createTelemetryTables)
         migrator.registerMigration("4-export-state", migrate: createExportStateTable)
         migrator.registerMigration("api-caps", migrate: createCapTables)
+        migrator.registerMigration("node-info", migrate: addNodeInfoColumns)
         return migrator
     }
 

@@ -16,6 +16,10 @@ public struct IngestSettings: Sendable, Equatable {
     public var maxConnections = 10_000
     /// Ask the policy provider again this often (and on every change it reports).
     public var policyEvery: Duration = .seconds(30)
+    /// TLS on the listener: a PEM certificate chain and its private key (mode 0600, owned by the collector's
+    /// user). Both or neither; without them the protocol runs in the clear, authenticated but readable.
+    public var tlsCertificate: String?
+    public var tlsKey: String?
 
     public init() {}
 
@@ -39,6 +43,13 @@ public struct IngestSettings: Sendable, Equatable {
         if let value = table.integer("max_in_flight_batches", in: 1...4096, unit: "batches") { settings.maxInFlightBatches = Int(value) }
         if let value = table.integer("max_connections", in: 1...1_000_000, unit: "connections") { settings.maxConnections = Int(value) }
         if let value = table.duration("policy_every", in: policyRange) { settings.policyEvery = value }
+        settings.tlsCertificate = table.path("tls_certificate", expected: "a PEM certificate chain")
+        settings.tlsKey = table.path("tls_key", expected: "the certificate's PEM private key")
+        switch (settings.tlsCertificate, settings.tlsKey) {
+        case (.some, nil): table.invalid("tls_key", "tls_certificate is set, so tls_key must name its private key")
+        case (nil, .some): table.invalid("tls_certificate", "tls_key is set, so tls_certificate must name its certificate chain")
+        default: break
+        }
         table.finish()
         return settings
     }

@@ -131,6 +131,16 @@ package final class TableReader {
         return text
     }
 
+    /// A file or directory path: any non-empty string.
+    package func path(_ key: String, expected: String) -> String? {
+        guard let text = string(key, expected: expected) else { return nil }
+        guard !text.isEmpty else {
+            invalid(key, "expected \(expected), found an empty string")
+            return nil
+        }
+        return text
+    }
+
     /// A name usable as an identifier (node, site, row, rack).
     package func name(_ key: String) -> String? {
         guard let text = string(key) else { return nil }

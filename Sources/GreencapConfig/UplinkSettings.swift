@@ -14,6 +14,12 @@ public struct UplinkSettings: Sendable, Equatable {
     public var spoolLimitBytes: Int64 = 64 << 20
     /// How many seconds of samples go into one batch.
     public var batch: Duration = .seconds(10)
+    /// TLS to the collector (its `[ingest] tls_certificate`): off by default.
+    public var tls = false
+    /// PEM trust roots for the collector's certificate; none: the system's roots.
+    public var tlsCA: String?
+    /// The name the collector's certificate must carry; none: the host of `collector`.
+    public var tlsServerName: String?
 
     public init() {}
 
@@ -35,6 +41,12 @@ public struct UplinkSettings: Sendable, Equatable {
         }
         if let mebibytes = table.integer("spool_limit_mib", in: 1...65536, unit: "MiB") { settings.spoolLimitBytes = mebibytes << 20 }
         if let batch = table.duration("batch", in: .seconds(1) ... .seconds(60)) { settings.batch = batch }
+        if let tls = table.boolean("tls") { settings.tls = tls }
+        settings.tlsCA = table.path("tls_ca", expected: "a PEM file of trust roots")
+        settings.tlsServerName = table.name("tls_server_name")
+        if !settings.tls, settings.tlsCA != nil || settings.tlsServerName != nil {
+            table.invalid("tls", "tls_ca or tls_server_name is set but tls is not; add tls = true")
+        }
         table.finish()
         return settings
     }

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOSSL
 import Wire
 
 /// What the session writes: a message, or a frame whose body was encoded ahead of time (the load tool).
@@ -175,7 +176,8 @@ final class ClientInboundHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         closeReason.set(CloseCode.protocolError, "\(error)")
-        fail(WireClientError(.protocolViolation("\(error)")))
+        let tlsFailure = error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError
+        fail(WireClientError(tlsFailure ? .tls("\(error)") : .protocolViolation("\(error)")))
         context.close(promise: nil)
     }
 

@@ -11,6 +11,8 @@ public struct WireClientOptions: Sendable {
     /// The session pings this often; a collector silent for 3 × this is taken as gone. nil: no pings.
     public var pingInterval: Duration? = .seconds(10)
     public var limits: WireLimits = .standard
+    /// nil: the protocol runs over plain TCP.
+    public var tls: WireClientTLS?
 
     public init() {}
 }
@@ -26,6 +28,8 @@ public struct WireClientError: Error, Sendable, CustomStringConvertible {
         case protocolViolation(String)
         case closed(String)
         case encoding(String)
+        /// TLS could not be set up or the collector's certificate was not accepted.
+        case tls(String)
     }
 
     public var problem: Problem
@@ -42,6 +46,7 @@ public struct WireClientError: Error, Sendable, CustomStringConvertible {
         case .protocolViolation(let what): "protocol violation by the collector: \(what)"
         case .closed(let why): "connection closed: \(why)"
         case .encoding(let why): "cannot encode: \(why)"
+        case .tls(let why): "TLS: \(why) (check [uplink] tls_ca and tls_server_name against the collector's certificate)"
         }
     }
 }

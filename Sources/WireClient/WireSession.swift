@@ -51,6 +51,7 @@ public final class WireSession: Sendable {
         let promise = loop.makePromise(of: (version: UInt8, lastStored: UInt64).self)
         let plan = ClientInboundHandler.HandshakePlan(
             nodeID: nodeID, key: key, agentVersion: agentVersion, timeout: TimeAmount(options.handshakeTimeout), promise: promise)
+        let tlsContext = try options.tls?.makeContext()
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: loop)
@@ -58,6 +59,9 @@ public final class WireSession: Sendable {
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls = options.tls, let tlsContext {
+                            try channel.pipeline.syncOperations.addHandler(tls.makeHandler(context: tlsContext, host: host))
+                        }
                         try channel.pipeline.syncOperations.addHandlers([
                             ByteToMessageHandler(WireMessageDecoder(limits: limits)),
                             ClientEncoder(limits: limits),

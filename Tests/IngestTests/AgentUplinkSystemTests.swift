@@ -61,6 +61,9 @@ struct AgentUplinkSystemTests {
         let agentConfig = try directory.write("agent.toml", """
             [node]
             id = "\(node)"
+            site = "naju"
+            row = "r3"
+            rack = "k7"
             [control]
             tick = "250ms"
             safe_cap = "4000 W"
@@ -97,6 +100,14 @@ struct AgentUplinkSystemTests {
         #expect(try sql("SELECT count(*) FROM policy_delivery WHERE node_id = '\(node)' AND outcome = 'applied'") > 0, "\(log())")
         #expect(try sql("SELECT count(*) FROM audit WHERE node_id = '\(node)'") >= 8, "the first cap change, GPU by GPU")
         #expect(try sql("SELECT count(*) FROM sample_chunk") > 0, "\(log())")
+        // The node's placement and power range arrived in its node-info message.
+        #expect(
+            try sql(
+                """
+                SELECT count(*) FROM node WHERE id = '\(node)' AND site = 'naju' AND row = 'r3' AND rack = 'k7'
+                    AND safe_cap_mw = 4000000 AND gpu_count > 0 AND lowest_enforceable_mw > 0
+                    AND highest_enforceable_mw > lowest_enforceable_mw
+                """) == 1, "\(log())")
 
         // The collector dies; the agent keeps measuring into its spool and, once the lease runs out, holds
         // its safe cap.
@@ -124,8 +135,14 @@ struct AgentUplinkSystemTests {
         // What the collector counted is on /metrics, in a format promtool accepts.
         let scrape = try Subprocess.run(
             "/usr/bin/env", ["python3", "-c", "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:\(httpPort)/metrics').read().decode())"])
-        let samplesLine = scrape.output.split(separator: "\n").first { $0.hasPrefix("greencap_ingest_samples_total ") }
-        #expect((samplesLine.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0) > 0, "\(scrape.output)")
+        func value(_ prefix: String) -> Double {
+            let line = scrape.output.split(separator: "\n").first { $0.hasPrefix(prefix + " ") }
+            return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? -1
+        }
+        #expect(value("greencap_ingest_samples_total") > 0, "\(scrape.output)")
+        #expect(value("greencap_ingest_bytes_total") > 0, "\(scrape.output)")
+        #expect(value("greencap_ingest_connected_nodes") == 1, "\(scrape.output)")
+        #expect(value("greencap_store_commit_duration_seconds_count") > 0, "\(scrape.output)")
         let metricsFile = try directory.write("metrics.txt", scrape.output)
         let promtool = try Subprocess.run("/usr/bin/env", ["sh", "-c", "promtool check metrics < \(metricsFile)"])
         #expect(promtool.status == 0, "\(promtool.output)")

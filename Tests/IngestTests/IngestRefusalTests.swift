@@ -147,6 +147,44 @@ import WireClient
         #expect(await collector.stop() == 0)
     }
 
+    /// A node whose old connection died without a FIN (here: authenticated, then never reads or answers) is
+    /// refused once, which probes the old connection; the dead one is closed within seconds, not the 30 s idle
+    /// timeout, and the node's retry gets in.
+    @Test func aReconnectProbesTheOldConnectionAndTakesOverWhenItIsDead() async throws {
+        let collector = try CollectorUnderTest(nodes: ["n-break"])
+        try await collector.start()
+        let nonce = AuthNonce(bytes: Array(32..<64))
+        let dead = try RawPeer(port: collector.port)
+        try dead.send(.hello(.init(nodeID: "n-break", agentVersion: "t", clientNonce: nonce)))
+        guard case .challenge(let challenge) = dead.next() else { throw TestFailure("no challenge") }
+        try dead.send(
+            .authResponse(
+                AuthTranscript(nodeID: "n-break", clientNonce: nonce, serverNonce: challenge.serverNonce, version: 1)
+                    .proof(for: .agent, key: try CollectorUnderTest.key(node: "n-break"))))
+        guard case .authResult(.accepted) = dead.next() else { throw TestFailure("not accepted") }
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        await #expect(throws: WireClientError.self) {
+            _ = try await WireSession.connect(
+                host: "127.0.0.1", port: collector.port, nodeID: "n-break", key: CollectorUnderTest.key(node: "n-break"),
+                agentVersion: "t")
+        }
+        #expect(await collector.waitForLog("no answer to a ping"), "\(collector.text)")
+        var session: WireSession?
+        while session == nil, clock.now - started < .seconds(10) {
+            session = try? await WireSession.connect(
+                host: "127.0.0.1", port: collector.port, nodeID: "n-break", key: CollectorUnderTest.key(node: "n-break"),
+                agentVersion: "t")
+            if session == nil { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        let waited = clock.now - started
+        #expect(waited < .seconds(10), "took over after \(waited); the idle timeout alone is 30 s")
+        #expect(session != nil, "\(collector.text)")
+        await session?.close()
+        #expect(await collector.stop() == 0)
+    }
+
     @discardableResult
     func expectRefused(_ collector: CollectorUnderTest, bytes: [UInt8], log: String) async throws -> [WireMessage] {
         let peer = try RawPeer(port: collector.port)

@@ -83,6 +83,13 @@ enum Fixtures {
         ("ping", .ping(sentAt: 1_735_689_600_000)),
         ("pong", .pong(pingSentAt: 1_735_689_600_000, sentAt: 1_735_689_600_003)),
         ("close", .close(.init(code: .shuttingDown, reason: "collector restarting"))),
+        (
+            "node-info",
+            .nodeInfo(
+                NodeInfo(
+                    site: "naju", row: "r3", rack: "k7", gpuCount: 8, safeCap: .watts(5600), lowestEnforceable: .watts(1400),
+                    highestEnforceable: .watts(6000)))
+        ),
     ]
 
     static func frame(_ message: WireMessage) throws -> [UInt8] {

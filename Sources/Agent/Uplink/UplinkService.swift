@@ -22,6 +22,10 @@ import Glibc
 public actor UplinkService: Service {
     private let settings: UplinkSettings
     private let node: NodeIdentity
+    private let control: ControlSettings
+    /// The node's description as of the last tick, and what the current connection was last told.
+    private var info: NodeInfo
+    private var sentInfo: NodeInfo?
     private let logger: Logger
     public let inbox: PolicyInbox
     private var batcher: TelemetryBatcher
@@ -32,9 +36,12 @@ public actor UplinkService: Service {
     private var lastProblem: String?
     private let files = DedicatedThread(name: "greencap-uplink")
 
-    public init(settings: UplinkSettings, node: NodeIdentity, tick: Duration, logger: Logger) {
+    public init(settings: UplinkSettings, node: NodeIdentity, control: ControlSettings, logger: Logger) {
         self.settings = settings
         self.node = node
+        self.control = control
+        info = NodeInfo(node: node, control: control, gpus: [])
+        let tick = control.tick
         self.logger = logger
         inbox = PolicyInbox()
         let ticks = Int(settings.batch.wholeMilliseconds / max(1, tick.wholeMilliseconds))
@@ -48,6 +55,7 @@ public actor UplinkService: Service {
     /// One tick's readings. Cheap unless a batch is due; then one spool append.
     public func record(now: Int64, gpus: [GPU.GPUReading], modbus: [DeviceSnapshot]) async {
         guard catalogLoaded, let spool else { return }
+        if !gpus.isEmpty { info = NodeInfo(node: node, control: control, gpus: gpus) }
         guard let batch = batcher.record(now: now, gpus: gpus, modbus: modbus) else { return }
         await persistNewSeries()
         do {
@@ -146,12 +154,16 @@ public actor UplinkService: Service {
     /// One connection: handshake, the dictionary, then spooled records as they come, acks as they return.
     private func connectAndServe() async throws {
         guard let spool, let address = settings.collector.flatMap({ HostPort($0) }) else { return }
+        var options = WireClientOptions()
+        if settings.tls { options.tls = WireClientTLS(trustRootsFile: settings.tlsCA, serverName: settings.tlsServerName) }
         let session = try await WireSession.connect(
-            host: address.host, port: address.port, nodeID: node.id, key: try key(), agentVersion: GreencapVersion.current)
-        logger.notice("connected to the collector", metadata: ["collector": "\(address.host):\(address.port)"])
+            host: address.host, port: address.port, nodeID: node.id, key: try key(), agentVersion: GreencapVersion.current,
+            options: options)
+        logger.notice("connected to the collector", metadata: ["collector": "\(address.host):\(address.port)", "tls": "\(settings.tls)"])
         lastProblem = nil
         if session.lastStoredSequence > 0 { try await spool.acknowledge(through: session.lastStoredSequence) }
         sentSeries = 0
+        sentInfo = nil
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.receive(session) }
             group.addTask { try await self.send(session) }
@@ -168,6 +180,10 @@ public actor UplinkService: Service {
         let clock = ContinuousClock()
         while session.isActive {
             try await sendNewSeries(session)
+            if info != sentInfo {
+                try await session.send(.nodeInfo(info))
+                sentInfo = info
+            }
             // Losses happen only while the collector is away, so once a connection is up one look at the start
             // and one every half minute find them; the agent's CPU at 1 Hz is the budget here (≤ 0.1 % of a core).
             let lossDue = lastLossCheck.map { clock.now - $0 >= .seconds(30) } ?? true

@@ -39,7 +39,7 @@ public final class CollectorMetrics: Sendable {
 
     /// Reasons the ingest server refuses a connection or a frame. Label values must stay a small fixed set:
     /// every distinct value is a new series in Prometheus.
-    public static let refusalReasons = ["auth", "malformed", "duplicate_node", "too_many_connections", "overload", "timeout"]
+    public static let refusalReasons = ["auth", "malformed", "duplicate_node", "too_many_connections", "overload", "timeout", "tls"]
 
     public func refusals(reason: String) -> Counter {
         registry.makeCounter(

@@ -128,6 +128,7 @@ public struct SQLiteTelemetryQueries: TelemetryQueries {
 
     private static let nodeSQL = """
         SELECT n.id, n.site, n.row, n.rack, n.agent_version, n.peer, n.first_seen_ms, n.last_seen_ms, n.last_sequence,
+            n.gpu_count, n.safe_cap_mw, n.lowest_enforceable_mw, n.highest_enforceable_mw,
             (SELECT count(*) FROM series s WHERE s.node_id = n.id) AS series_count
         FROM node n
         """
@@ -136,7 +137,12 @@ public struct SQLiteTelemetryQueries: TelemetryQueries {
         NodeSummary(
             id: row["id"], site: row["site"], row: row["row"], rack: row["rack"], agentVersion: row["agent_version"], peer: row["peer"],
             firstSeen: APITime(milliseconds: row["first_seen_ms"]), lastSeen: APITime(milliseconds: row["last_seen_ms"]),
-            lastSequence: row["last_sequence"], seriesCount: row["series_count"])
+            lastSequence: row["last_sequence"], seriesCount: row["series_count"], gpuCount: row["gpu_count"],
+            safeCapWatts: watts(row["safe_cap_mw"]), lowestEnforceableWatts: watts(row["lowest_enforceable_mw"]),
+            highestEnforceableWatts: watts(row["highest_enforceable_mw"]))
+    }
+
+    private static func watts(_ milliwatts: Int64?) -> Double? { milliwatts.map { Double($0) / 1000 }
     }
 
     private static func exists(_ node: String, _ db: Database) throws -> Bool {

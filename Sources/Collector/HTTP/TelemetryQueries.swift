@@ -26,11 +26,21 @@ public struct NodeSummary: Sendable, Equatable, Encodable {
     /// Every batch up to this sequence number is stored.
     public var lastSequence: Int64
     public var seriesCount: Int
+    /// From the agent's node-info message (absent from agents that predate it).
+    public var gpuCount: Int?
+    public var safeCapWatts: Double?
+    public var lowestEnforceableWatts: Double?
+    public var highestEnforceableWatts: Double?
 
     public init(
         id: String, site: String?, row: String?, rack: String?, agentVersion: String?, peer: String?, firstSeen: APITime,
-        lastSeen: APITime, lastSequence: Int64, seriesCount: Int
+        lastSeen: APITime, lastSequence: Int64, seriesCount: Int, gpuCount: Int? = nil, safeCapWatts: Double? = nil,
+        lowestEnforceableWatts: Double? = nil, highestEnforceableWatts: Double? = nil
     ) {
+        self.gpuCount = gpuCount
+        self.safeCapWatts = safeCapWatts
+        self.lowestEnforceableWatts = lowestEnforceableWatts
+        self.highestEnforceableWatts = highestEnforceableWatts
         self.id = id
         self.site = site
         self.row = row

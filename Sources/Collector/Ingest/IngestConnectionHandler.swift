@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOSSL
 import Wire
 
 /// Shared by every connection of one server.
@@ -46,6 +47,8 @@ final class IngestConnectionHandler: ChannelInboundHandler {
     private var logger: Logger
     private var peer = "?"
     private var lastFrameAt = NIODeadline.now()
+    /// Set while a liveness probe (a ping sent because the node tried to connect again) awaits any frame.
+    private var probeSentAt: NIODeadline?
     private let connectedAt = NIODeadline.now()
     private var timer: RepeatedTask?
     private var inFlight = 0
@@ -89,6 +92,16 @@ final class IngestConnectionHandler: ChannelInboundHandler {
         let now = NIODeadline.now()
         switch phase {
         case .authenticated:
+            if let sent = probeSentAt {
+                if lastFrameAt >= sent {
+                    probeSentAt = nil
+                } else if now - sent > Self.probeTimeout {
+                    return refuse(
+                        .protocolError,
+                        "silent for \(seconds(now - lastFrameAt)) s and no answer to a ping within \(seconds(Self.probeTimeout)) s "
+                            + "while the node tried to connect again: closed so the new connection can take over")
+                }
+            }
             if now - lastFrameAt > shared.idleTimeout {
                 refuse(.protocolError, "idle: no frame for \(seconds(now - lastFrameAt)) s (limit \(seconds(shared.idleTimeout)) s)")
             }
@@ -99,6 +112,17 @@ final class IngestConnectionHandler: ChannelInboundHandler {
                 refuse(.authenticationFailed, "handshake timeout: not authenticated within \(seconds(shared.handshakeTimeout)) s")
             }
         }
+    }
+
+    /// A live agent answers a ping within a round trip; a few seconds also covers a busy collector.
+    static let probeTimeout = TimeAmount.seconds(3)
+
+    /// Another connection claimed this node: if this one is alive it answers the ping and keeps the node;
+    /// if it died without a FIN, it is closed within `probeTimeout` instead of the idle timeout.
+    func probeLiveness() {
+        guard case .authenticated = phase, probeSentAt == nil else { return }
+        probeSentAt = .now()
+        send(.ping(sentAt: Self.nowMs()))
     }
 
     private func seconds(_ amount: TimeAmount) -> String {
@@ -133,6 +157,13 @@ final class IngestConnectionHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if error is WireError { shared.metrics?.refusals(reason: "malformed").increment() }
+        if error is NIOSSLError || error is BoringSSLError {
+            shared.metrics?.refusals(reason: "tls").increment()
+            logger.warning("ingest TLS handshake failed (an agent without [uplink] tls = true, or one that does not trust this certificate?): \(error)")
+            markClosed()
+            context.close(promise: nil)
+            return
+        }
         guard let wire = error as? WireError else {
             if case .closed = phase { return }
             logger.info("ingest connection error: \(error)", metadata: nodeMetadata)
@@ -206,15 +237,16 @@ final class IngestConnectionHandler: ChannelInboundHandler {
         phase = .admitting(node: node)
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         let loop = eventLoop
-        let entry = ConnectionRegistry.Entry(connection: connectionID) {
-            loop.execute { bound.value.refreshPolicy() }
-        }
+        let entry = ConnectionRegistry.Entry(
+            connection: connectionID, refreshPolicy: { loop.execute { bound.value.refreshPolicy() } },
+            probe: { loop.execute { bound.value.probeLiveness() } })
         guard shared.registry.claim(node: node, entry: entry) else {
             phase = .awaitingHello  // not ours to release
             return refuseAuth(
                 node: node, reason: "node already connected",
                 log: "node already connected on another connection; this one is refused, that one keeps working")
         }
+        shared.metrics?.connectedNodes.increment()
         let store = shared.store
         Task {
             let result: Result<UInt64, any Error>
@@ -273,6 +305,8 @@ final class IngestConnectionHandler: ChannelInboundHandler {
                 }
             if !applied { logger.warning("policy rejected by the agent", metadata: ["policy": "\(id)", "reason": "\(reason ?? "")"]) }
             shared.writer.enqueue(.policyAck(node: node, policyID: id, applied: applied, reason: reason, at: Self.nowMs()))
+        case .nodeInfo(let info):
+            shared.writer.enqueue(.nodeInfo(node: node, info: info, at: Self.nowMs()))
         case .ping(let sentAt):
             send(.pong(pingSentAt: sentAt, sentAt: Self.nowMs()))
         case .pong:
@@ -371,7 +405,9 @@ final class IngestConnectionHandler: ChannelInboundHandler {
     /// Every way out goes through here, so the node is released exactly when this connection stops holding it.
     private func markClosed() {
         switch phase {
-        case .authenticated(let node), .admitting(let node): shared.registry.release(node: node, connection: connectionID)
+        case .authenticated(let node), .admitting(let node):
+            shared.registry.release(node: node, connection: connectionID)
+            shared.metrics?.connectedNodes.decrement()
         default: break
         }
         phase = .closed

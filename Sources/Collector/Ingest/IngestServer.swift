@@ -53,14 +53,17 @@ public final class IngestServer: Service, Sendable {
     /// here in `run` is safe).
     private let reloadOnSIGHUP: Bool
     private let metrics: CollectorMetrics?
+    /// TLS on every connection when `[ingest] tls_certificate` is set.
+    private let tls: IngestTLS?
 
     public init(
         settings: Settings, keyring: NodeKeyring, writer: IngestWriter, store: any TelemetryStore,
         policy: any PolicyProvider = NoPolicyProvider(), logger: Logger,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, reloadOnSIGHUP: Bool = true,
-        metrics: CollectorMetrics? = nil
+        metrics: CollectorMetrics? = nil, tls: IngestTLS? = nil
     ) {
         self.metrics = metrics
+        self.tls = tls
         self.settings = settings
         self.keyring = keyring
         self.writer = writer
@@ -107,6 +110,8 @@ public final class IngestServer: Service, Sendable {
                 }
                 return channel.eventLoop.makeCompletedFuture {
                     let handler = IngestConnectionHandler(shared: shared, connectionID: id, eventLoop: channel.eventLoop)
+                    if let tls { try channel.pipeline.syncOperations.addHandler(tls.makeHandler()) }
+                    if let metrics { try channel.pipeline.syncOperations.addHandler(IngestByteCounter(metrics: metrics)) }
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(WireMessageDecoder(limits: limits)),
                         MessageToByteHandler(WireMessageEncoder(limits: limits)),
@@ -123,7 +128,8 @@ public final class IngestServer: Service, Sendable {
         }
         let port = channel.localAddress?.port ?? settings.port
         boundPort.withLock { $0 = port }
-        logger.notice("ingest listening", metadata: ["host": "\(settings.host)", "port": "\(port)"])
+        logger.notice(
+            "ingest listening", metadata: ["host": "\(settings.host)", "port": "\(port)", "tls": "\(tls.map { $0.certificatePath } ?? "off")"])
 
         let reloadSignals = reloadOnSIGHUP ? await UnixSignalsSequence(trapping: .sighup) : nil
         await withTaskGroup(of: Void.self) { tasks in
@@ -134,6 +140,11 @@ public final class IngestServer: Service, Sendable {
                         let (loaded, problems) = self.keyring.reload()
                         for problem in problems { self.logger.warning("ingest: node key refused: \(problem)") }
                         self.logger.notice("ingest: node keys reloaded", metadata: ["keys": "\(loaded)"])
+                        do {
+                            try self.tls?.reload()
+                        } catch {
+                            self.logger.error("ingest: TLS certificate not reloaded; the one in use stays", metadata: ["problem": "\(error)"])
+                        }
                     }
                 }
             }

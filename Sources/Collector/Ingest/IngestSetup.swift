@@ -12,15 +12,19 @@ public enum IngestSetup {
         let telemetry = SQLiteTelemetryStore(store: store)
         let settings = config.storage.telemetry
         let writer = IngestWriter(
-            store: telemetry, commitInterval: settings.commitInterval, commitBatches: settings.commitBatches, logger: logger)
+            store: telemetry, commitInterval: settings.commitInterval, commitBatches: settings.commitBatches, logger: logger,
+            metrics: metrics)
         let ingest = config.ingest
+        let tls = try ingest.tlsCertificate.flatMap { certificate in
+            try ingest.tlsKey.map { key in try IngestTLS(certificate: certificate, key: key) }
+        }
         let server = IngestServer(
             settings: .init(
                 host: ingest.host, port: ingest.port, handshakeTimeout: ingest.handshakeTimeout, pingInterval: ingest.pingInterval,
                 maxInFlightBatches: ingest.maxInFlightBatches, maxConnections: ingest.maxConnections,
                 policyEvery: ingest.policyEvery),
             keyring: NodeKeyring(directory: ingest.keysDirectory), writer: writer, store: telemetry, policy: policy, logger: logger,
-            metrics: metrics)
+            metrics: metrics, tls: tls)
         return [
             server,
             RetentionService(store: store, rawRetention: settings.rawRetention, every: settings.retentionCheck, logger: logger),

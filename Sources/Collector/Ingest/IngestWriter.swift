@@ -26,10 +26,14 @@ public final class IngestWriter: Sendable {
     let commitInterval: Duration
     let commitBatches: Int
     let logger: Logger
+    let metrics: CollectorMetrics?
     private let state = Mutex(State())
     private let counters = Mutex((transactions: 0, batches: 0))
 
-    public init(store: any TelemetryStore, commitInterval: Duration, commitBatches: Int, logger: Logger) {
+    public init(
+        store: any TelemetryStore, commitInterval: Duration, commitBatches: Int, logger: Logger, metrics: CollectorMetrics? = nil
+    ) {
+        self.metrics = metrics
         self.store = store
         self.commitInterval = commitInterval
         self.commitBatches = commitBatches
@@ -94,7 +98,10 @@ public final class IngestWriter: Sendable {
 
     private func write(_ taken: [Pending]) async {
         do {
+            let clock = ContinuousClock()
+            let started = clock.now
             let outcomes = try await store.commit(taken.map(\.item))
+            metrics?.storeCommit.record(clock.now - started)
             counters.withLock {
                 $0.transactions += 1
                 $0.batches += taken.count(where: { $0.item.isBatch })

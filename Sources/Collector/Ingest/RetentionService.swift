@@ -34,6 +34,8 @@ public struct RetentionService: Service {
             do {
                 let folded = try await Self.downsample(store: store, olderThan: now() - rawRetention.wholeMillisecondsClamped)
                 if folded > 0 { logger.info("retention: raw chunks folded into 1-minute rows", metadata: ["chunks": "\(folded)"]) }
+                let pruned = try await Self.pruneDeliveries(store: store, olderThan: now() - Self.deliveryHistory.wholeMillisecondsClamped)
+                if pruned > 0 { logger.debug("retention: old policy deliveries pruned", metadata: ["rows": "\(pruned)"]) }
             } catch {
                 logger.error("retention pass failed (will retry next time): \(error)")
             }
@@ -47,6 +49,24 @@ public struct RetentionService: Service {
             let folded = try await store.pool.write { db in try foldSlice(db, cutoff: cutoff, slice: slice) }
             total += folded
             if folded < slice { return total }
+        }
+    }
+
+    /// How long every grant's delivery row is kept. Each renewal is a new grant (every `[ingest] policy_every`,
+    /// 2 880 a day per node at 30 s), so the table would grow without bound; an hour answers "did the node take
+    /// the last few grants", and the newest row per node is kept whatever its age. Cap changes themselves are
+    /// in the agents' audit records, kept with the telemetry.
+    public static let deliveryHistory: Duration = .seconds(3600)
+
+    /// Deletes delivery rows sent before `cutoff` (ms), except each node's newest; returns how many.
+    public static func pruneDeliveries(store: SQLiteStore, olderThan cutoff: Int64) async throws -> Int {
+        try await store.pool.write { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM policy_delivery WHERE sent_ms < ? AND sent_ms < (
+                        SELECT max(sent_ms) FROM policy_delivery newest WHERE newest.node_id = policy_delivery.node_id)
+                    """, arguments: [cutoff])
+            return db.changesCount
         }
     }
 

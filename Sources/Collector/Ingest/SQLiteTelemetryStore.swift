@@ -96,6 +96,10 @@ public final class SQLiteTelemetryStore: TelemetryStore {
                         """, arguments: [node, agentVersion, peer, at, at])
                 outcomes.append(.done)
 
+            case .nodeInfo(let node, let info, let at):
+                try storeNodeInfo(info, node: node, at: at, db: db)
+                outcomes.append(.done)
+
             case .policySent(let node, let policyID, let at):
                 try db.execute(
                     sql: """

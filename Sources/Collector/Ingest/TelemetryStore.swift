@@ -17,6 +17,8 @@ public enum IngestItem: Sendable {
     case samples(connection: UInt64, node: String, sequence: UInt64, chunks: [PreparedChunk], sampleCount: Int)
     case events(node: String, sequence: UInt64, events: [WireEvent])
     case nodeSeen(node: String, agentVersion: String, peer: String, at: Int64)
+    /// The node's placement and power range (docs/protocol.md, node-info); the newest replaces the last.
+    case nodeInfo(node: String, info: NodeInfo, at: Int64)
     case policySent(node: String, policyID: String, at: Int64)
     case policyAck(node: String, policyID: String, applied: Bool, reason: String?, at: Int64)
     /// The connection closed: its wire-id map can go.

@@ -89,8 +89,10 @@ public struct NodeKeyError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-enum KeyFile {
-    static func contents(of path: String) throws(NodeKeyError) -> String {
+/// Reads a secret (a node key, the collector's TLS private key) refusing files that others could read or
+/// that belong to another user.
+public enum KeyFile {
+    public static func contents(of path: String, limit: Int = 4096) throws(NodeKeyError) -> String {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw NodeKeyError(path: path, problem: .cannotOpen(errno: errno)) }
         defer { close(descriptor) }
@@ -104,8 +106,8 @@ enum KeyFile {
             throw NodeKeyError(path: path, problem: .wrongOwner(owner: UInt32(info.st_uid), expected: UInt32(geteuid())))
         }
         let size = Int(info.st_size)
-        guard size <= 4096 else { throw NodeKeyError(path: path, problem: .tooLarge(size)) }
-        var bytes = [UInt8](repeating: 0, count: 4096)
+        guard size <= limit else { throw NodeKeyError(path: path, problem: .tooLarge(size)) }
+        var bytes = [UInt8](repeating: 0, count: limit)
         var filled = 0
         while filled < bytes.count {
             let got = bytes.withUnsafeMutableBytes { buffer in

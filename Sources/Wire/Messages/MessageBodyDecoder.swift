@@ -92,8 +92,30 @@ enum MessageBodyDecoder {
         case .close:
             let code = CloseCode(rawValue: try r.uint16("code"))
             message = .close(.init(code: code, reason: try r.string("reason")))
+        case .nodeInfo:
+            message = .nodeInfo(try readNodeInfo(&r))
         }
         try r.finish()
         return message
+    }
+
+    private static func readNodeInfo(_ r: inout PayloadReader) throws(WireError) -> NodeInfo {
+        func name(_ field: String) throws(WireError) -> String? {
+            let text = try r.string(field)
+            return text.isEmpty ? nil : text
+        }
+        func power(_ field: String) throws(WireError) -> Milliwatts? {
+            let at = r.offset
+            let value = try r.svarint(field)
+            guard value >= 0 else { throw r.error(.valueOutOfRange(UInt64(bitPattern: value)), field, at: at) }
+            return value == 0 ? nil : Milliwatts(value)
+        }
+        let site = try name("site")
+        let row = try name("row")
+        let rack = try name("rack")
+        let gpuCount = Int(try r.uint16("gpuCount"))
+        return NodeInfo(
+            site: site, row: row, rack: rack, gpuCount: gpuCount, safeCap: try power("safeCap"),
+            lowestEnforceable: try power("lowestEnforceable"), highestEnforceable: try power("highestEnforceable"))
     }
 }

@@ -69,6 +69,15 @@ enum MessageBodyEncoder {
         case .close(let close):
             w.varint(UInt64(close.code.rawValue))
             try w.string(close.reason, "reason")
+        case .nodeInfo(let info):
+            try w.string(info.site ?? "", "site")
+            try w.string(info.row ?? "", "row")
+            try w.string(info.rack ?? "", "rack")
+            guard let count = UInt16(exactly: info.gpuCount) else { throw w.error(.unencodable("\(info.gpuCount) GPUs"), "gpuCount") }
+            w.varint(UInt64(count))
+            for power in [info.safeCap, info.lowestEnforceable, info.highestEnforceable] {
+                w.svarint(max(0, power?.value ?? 0))
+            }
         }
     }
 }

@@ -14,6 +14,8 @@ public enum MessageType: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
     case ping = 0x30
     case pong = 0x31
     case close = 0x3F
+    /// An extension (skippable by collectors that predate it): the node's placement and power facts.
+    case nodeInfo = 0x80
 
     /// The first type a receiver skips when it does not know it.
     public static let firstIgnorable: UInt8 = 0x80
@@ -33,6 +35,7 @@ public enum MessageType: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
         case .ping: "ping"
         case .pong: "pong"
         case .close: "close"
+        case .nodeInfo: "node-info"
         }
     }
 }

@@ -17,6 +17,7 @@ public enum WireMessage: Sendable, Hashable {
     case ping(sentAt: Int64)
     case pong(pingSentAt: Int64, sentAt: Int64)
     case close(CloseReason)
+    case nodeInfo(NodeInfo)
 
     public var type: MessageType {
         switch self {
@@ -33,6 +34,7 @@ public enum WireMessage: Sendable, Hashable {
         case .ping: .ping
         case .pong: .pong
         case .close: .close
+        case .nodeInfo: .nodeInfo
         }
     }
 
