@@ -14,7 +14,7 @@ import re
 import subprocess
 import sys
 
-BASE = ["base-files", "base-passwd", "dash", "coreutils", "libc-bin", "diffutils"]
+BASE = ["base-files", "base-passwd", "dash", "coreutils", "libc-bin", "diffutils", "sed", "grep"]
 
 
 def run(*args, cwd=None):
@@ -34,19 +34,24 @@ def choose(alternatives):
     return names[0]
 
 
-def archive_dependencies(package):
-    """Depends and Pre-Depends of `package` as apt sees them; virtual names resolved to their first provider."""
+def archive_dependencies(packages):
+    """Depends and Pre-Depends of each package as apt sees them, virtual names resolved to their first provider.
+    One apt-cache call for the lot: each call costs about a second."""
     text = run("apt-cache", "depends", "--no-recommends", "--no-suggests", "--no-conflicts", "--no-breaks",
-               "--no-replaces", "--no-enhances", package)
-    groups, current, pending_or = [], [], False
-    lines = text.splitlines()
+               "--no-replaces", "--no-enhances", *packages)
+    result, lines = {}, text.splitlines()
+    package, current = None, []
     for index, line in enumerate(lines):
-        match = re.match(r"\s+(\|?)(Pre)?Depends: (.*)", line)
-        if not match:
+        if not line.startswith(" "):
+            package = line.strip()
+            result.setdefault(package, [])
+            continue
+        match = re.match(r"  (\|?)(Pre)?Depends: (.*)", line)
+        if not match or package is None:
             continue
         name = match.group(3).strip()
         if name.startswith("<"):
-            # A virtual package: apt lists its providers on the following indented lines.
+            # A virtual package: apt lists its providers on the following, further indented lines.
             providers = []
             for follow in lines[index + 1:]:
                 if not follow.startswith("    "):
@@ -57,9 +62,9 @@ def archive_dependencies(package):
             current.append(name)
         if not match.group(1):
             if current:
-                groups.append(current)
+                result[package].append(choose(current))
             current = []
-    return [choose(group) for group in groups]
+    return result
 
 
 def main():
@@ -70,13 +75,11 @@ def main():
     for deb in debs:
         field = run("dpkg-deb", "-f", deb, "Depends").strip()
         wanted += [choose(group.split("|")) for group in field.split(",") if group.strip()]
-    chosen, queue = [], list(dict.fromkeys(wanted))
-    while queue:
-        package = queue.pop(0)
-        if package in chosen:
-            continue
-        chosen.append(package)
-        queue += [d for d in archive_dependencies(package) if d not in chosen and d not in queue]
+    chosen, frontier = [], list(dict.fromkeys(wanted))
+    while frontier:
+        chosen += frontier
+        found = archive_dependencies(frontier)
+        frontier = list(dict.fromkeys(d for deps in found.values() for d in deps if d not in chosen))
 
     os.makedirs(cache, exist_ok=True)
     missing = [p for p in chosen if not any(f.startswith(p + "_") and f.endswith(".deb") for f in os.listdir(cache))]
