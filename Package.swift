@@ -192,6 +192,13 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            // The dashboard (Sources/Collector/Dashboard) compiled into the binary as byte arrays: the collector
+            // ships as one static binary, so nothing is read from disk at run time.
+            resources: [
+                .embedInCode("Dashboard/Assets/index.html"),
+                .embedInCode("Dashboard/Assets/dashboard.js"),
+                .embedInCode("Dashboard/Assets/dashboard.css"),
+            ],
             swiftSettings: strict
         ),
 

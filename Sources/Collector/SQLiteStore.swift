@@ -1,4 +1,5 @@
 import GRDB
+import GreencapCore
 import Grid
 
 /// The collector's history in one SQLite file (WAL mode, so readers such as the CLI and the demo never
@@ -60,6 +61,7 @@ public final class SQLiteStore: Sendable {
         migrator.registerMigration("4-export-state", migrate: createExportStateTable)
         migrator.registerMigration("api-caps", migrate: createCapTables)
         migrator.registerMigration("node-info", migrate: addNodeInfoColumns)
+        migrator.registerMigration("grid-hour-recorded", migrate: addGridHourRecordedColumn)
         return migrator
     }
 
@@ -69,10 +71,12 @@ public final class SQLiteStore: Sendable {
             try await pool.write { db in
                 try db.execute(
                     sql: """
-                        INSERT INTO grid_hour (region, start_utc, solar_mw, wind_mw, green_score, source)
-                        VALUES (?, ?, ?, ?, ?, ?)
+                        INSERT INTO grid_hour (region, start_utc, solar_mw, wind_mw, green_score, source, recorded_ms)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
                         """,
-                    arguments: [hour.region, hour.startUTC, hour.solarMW, hour.windMW, hour.greenScore, hour.source])
+                    arguments: [
+                        hour.region, hour.startUTC, hour.solarMW, hour.windMW, hour.greenScore, hour.source, Timestamp.nowMilliseconds(),
+                    ])
             }
         } catch {
             throw StoreError.writeFailed(path: path, reason: "\(error)")

@@ -57,6 +57,14 @@ public struct CollectorHTTPServer: Service {
         routes.append("DELETE /api/v1/caps/{id}")
         get("/api/v1/audit", capRoutes.audit)
         get("/api/v1/status", StatusRoutes(store: store, control: caps, ingestEnabled: telemetry != nil, now: now).status)
+        let fleet = FleetRoutes(telemetry: telemetry, region: region, now: now)
+        get("/api/v1/fleet/history", fleet.history)
+        get("/api/v1/grid/forecast", GridForecastRoutes(store: store, region: region, timeline: timeline, site: site).forecast)
+        // The dashboard's static files (Sources/Collector/Dashboard), compiled into the binary.
+        let dashboard = DashboardRoutes()
+        get("/", dashboard.root)
+        get("/dashboard", dashboard.index)
+        get("/dashboard/{file}", dashboard.file)
         self.routes = routes
         let serverLogger = logger
         application = Application(

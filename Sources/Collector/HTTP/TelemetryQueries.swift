@@ -12,6 +12,8 @@ public protocol TelemetryQueries: Sendable {
     func caps() async throws -> [CapDelivery]
     /// Cap changes the agents reported, newest first.
     func audit(_ filter: AuditFilter) async throws -> [AuditEntry]
+    /// The fleet's GPU power and limits summed per step, with the green score in force (FleetHistory.swift).
+    func fleetHistory(_ query: FleetHistoryQuery) async throws -> FleetHistory
 }
 
 public struct NodeSummary: Sendable, Equatable, Encodable {
