@@ -31,8 +31,11 @@ final class DashboardFleet {
     private(set) var collector: Subprocess?
     private(set) var agents: [Subprocess] = []
 
-    /// - Parameter replaySeconds: wall-clock seconds the 72 replayed hours take.
-    init(replaySeconds: Int) throws {
+    /// - Parameters:
+    ///   - replaySeconds: wall-clock seconds the 72 replayed hours take.
+    ///   - nodes: the nodes to start agents for (none: a collector alone).
+    ///   - tokens: writes `[api] tokens_file` (given its path) before the collector starts; nil: no tokens, reads open.
+    init(replaySeconds: Int, nodes: [Node] = DashboardFleet.nodes, tokens: ((String) throws -> Void)? = nil) throws {
         directory = try TemporaryDirectory.make()
         nvml = try SimulatedNVML()
         guard let http = LoopbackPort.unused(), let ingest = LoopbackPort.unused() else { throw TestFailure("no free loopback port") }
@@ -48,6 +51,12 @@ final class DashboardFleet {
             """)
         let replay = try directory.write("replay.csv", try Self.replayRows())
         let speed = Self.replayedHours * 3600 / max(1, replaySeconds)
+        var api = ""
+        if let tokens {
+            let file = directory.path + "/tokens.toml"
+            try tokens(file)
+            api = "[api]\ntokens_file = \"\(file)\""
+        }
         let collectorConfig = try directory.write("collector.toml", """
             [storage]
             path = "\(database)"
@@ -68,13 +77,14 @@ final class DashboardFleet {
             policy_every = "1s"
             [http]
             listen = "127.0.0.1:\(http)"
+            \(api)
             """)
         let collector = try Subprocess(try Paths.executable("greencap-collector"), [collectorConfig])
         self.collector = collector
         guard collector.waitForOutput("ingest listening", timeout: .seconds(20)), collector.waitForOutput("http listening") else {
             throw TestFailure("the collector did not start:\n\(collector.text)")
         }
-        for node in Self.nodes {
+        for node in nodes {
             let key = keys + "/\(node.id).key"
             // Any 32 bytes will do; the collector and the agent only need to hold the same ones.
             let hex = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
@@ -140,6 +150,23 @@ final class DashboardFleet {
             ["python3", "-c", "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())", url(path)])
         guard result.status == 0 else { throw TestFailure("GET \(path) failed: \(result.output)") }
         return result.output
+    }
+
+    /// GET without a token: status and body, also for an error status.
+    func refusal(_ path: String) throws -> (status: Int, body: [String: Any]) {
+        let script = """
+            import sys, urllib.request, urllib.error
+            try:
+                reply = urllib.request.urlopen(sys.argv[1]); print(reply.status); sys.stdout.write(reply.read().decode())
+            except urllib.error.HTTPError as error:
+                print(error.code); sys.stdout.write(error.read().decode())
+            """
+        let result = try Subprocess.run("/usr/bin/env", ["python3", "-c", script, url(path)])
+        let lines = result.output.split(separator: "\n", maxSplits: 1)
+        guard let status = lines.first.flatMap({ Int($0) }), lines.count == 2,
+            let body = try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any]
+        else { throw TestFailure("GET \(path): \(result.output)") }
+        return (status, body)
     }
 
     func json(_ path: String) throws -> [String: Any] {

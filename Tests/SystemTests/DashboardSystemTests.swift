@@ -94,6 +94,41 @@ struct DashboardSystemTests {
         }
     }
 
+    @Test("with API tokens: the page shows the API's refusal and a token field, and loads with #token=")
+    func tokenFromTheFragment() throws {
+        let chromium = try Chromium()
+        var secret = ""
+        let fleet = try DashboardFleet(replaySeconds: 2, nodes: []) { file in
+            let result = try Subprocess.run(
+                try Paths.executable("greencap-collector"), ["token", "add", "--tokens-file", file, "--name", "wall-screen", "--role", "viewer"])
+            guard result.status == 0, let line = result.output.split(separator: "\n").first(where: { $0.hasPrefix("gct_") }) else {
+                throw TestFailure("token add failed: \(result.output)")
+            }
+            secret = String(line)
+        }
+        defer { fleet.stop() }
+        #expect(fleet.collector?.waitForOutput("reached the end of its file", timeout: .seconds(30)) == true, "\(fleet.log)")
+
+        let refusal = try fleet.refusal("/api/v1/nodes")
+        let message = try #require(refusal.body["error"] as? String)
+        #expect(refusal.status == 401, "\(refusal)")
+        let refused = try chromium.render(fleet.url("/dashboard/"), directory: fleet.directory)
+        #expect(refused.console.isEmpty, "\(refused.console)")
+        #expect(refused.dom.contains(#"data-state="needs-token""#), "\(refused.dom.prefix(3000))")
+        let auth = try #require(refused.dom.section(id: "auth"))
+        #expect(!auth.prefix(200).contains("hidden"), "the token panel is hidden: \(auth)")
+        let escaped = message.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        #expect(auth.contains(escaped) && auth.contains("(HTTP 401)"), "\(message) not in \(auth)")
+        #expect(auth.contains(#"id="auth-token""#) && auth.contains(#"type="password""#))
+
+        let page = try chromium.render(fleet.url("/dashboard/#token=\(secret)"), directory: fleet.directory)
+        #expect(page.console.isEmpty, "\(page.console)")
+        #expect(page.dom.contains(#"data-state="ready""#), "\(page.dom.prefix(3000))")
+        #expect(!page.dom.contains("panel-error") && page.dom.contains("token from this session"), "\(page.dom)")
+        #expect(!page.dom.contains(secret), "the token must not be written into the page")
+        #expect(page.dom.section(id: "forecast-chart")?.contains(#"data-hours="48""#) == true)
+    }
+
     @Test("the console check sees a page's console.error (it is not vacuous)")
     func consoleErrorsAreCaught() throws {
         let chromium = try Chromium()

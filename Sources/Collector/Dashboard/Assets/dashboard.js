@@ -102,6 +102,12 @@
     return Math.round(value).toLocaleString('en-US') + ' W';
   }
 
+  /// Axis labels in one unit for the whole axis: kW once the top reaches 10 kW.
+  function axisWatts(value, top) {
+    if (top < 10000) return Math.round(value).toLocaleString('en-US') + ' W';
+    return (value / 1000).toLocaleString('en-US', { maximumFractionDigits: top < 100000 ? 1 : 0 }) + ' kW';
+  }
+
   function score(value) {
     return value == null || !isFinite(value) ? '–' : value.toFixed(2);
   }
@@ -243,7 +249,7 @@
     for (let index = 0; index <= 4; index++) {
       const value = (top_ * index) / 4;
       grid.append(svg('line', { x1: left, x2: width - right, y1: y(value), y2: y(value) }));
-      axis.append(svg('text', { x: left - 6, y: y(value) + 4, 'text-anchor': 'end' }, watts(value)));
+      axis.append(svg('text', { x: left - 6, y: y(value) + 4, 'text-anchor': 'end' }, axisWatts(value, top_)));
       axis.append(svg('text', { x: width - right + 6, y: yScore(index / 4) + 4 }, (index / 4).toFixed(2)));
     }
     for (const tick of timeTicks(from, to)) {
@@ -348,7 +354,8 @@
   }
 
   function genericTable(caption, rows) {
-    const keys = [];
+    // What a row is about first (node, or the cap's id, scope and name), then every other field as found.
+    const keys = ['node', 'id', 'scope', 'name'].filter((key) => rows.some((row) => key in row));
     for (const row of rows) for (const key of Object.keys(row)) if (!keys.includes(key)) keys.push(key);
     const columns = keys.map((key) => ({
       title: title(key), numeric: rows.some((row) => typeof row[key] === 'number'), value: (row) => cell(key, row[key]),
@@ -379,9 +386,9 @@
   }
 
   function drawAudit(body) {
-    const entries = (body.entries || []).slice(0, 12);
+    const entries = (body.entries || []).slice(0, 10);
     // Caps set, cleared or expired through the API, as the collector recorded them (when it records them).
-    const changes = (body.cap_changes || []).slice(0, 12);
+    const changes = (body.cap_changes || []).slice(0, 10);
     const changeTable = changes.length ? genericTable('Caps set and cleared through the API', changes) : null;
     if (!entries.length) {
       replace('audit', element('p', { class: 'note' }, 'No cap changes reported by the agents in the last 24 h.'), changeTable);
@@ -484,7 +491,7 @@
       api('/api/v1/fleet/history?from=' + iso(now - span) + '&to=' + iso(now) + '&step=' + step + 's'),
       api('/api/v1/fleet/history?group=node&from=' + recentWindow.from + '&to=' + recentWindow.to + '&step=' + RECENT_SECONDS + 's'),
       api('/api/v1/caps'),
-      api('/api/v1/audit?limit=12'),
+      api('/api/v1/audit?limit=10'),
       api('/api/v1/grid/state'),
       api('/api/v1/grid/forecast?hours=48'),
     ])).map(settled);
