@@ -104,3 +104,10 @@ port=$(grep -o "ingest listening.* port=[0-9]*" "$ingest/collector.log" | grep -
 kill -TERM $collector
 wait $collector 2>/dev/null || true
 echo "   stored: $(sqlite3 "$ingest/collector.sqlite" "SELECT sum(count) || ' samples in ' || count(*) || ' chunks' FROM sample_chunk")"
+
+echo
+echo "== 9. Agent memory at steady state (target <= 16 MB): 8 simulated GPUs, a PDU and a UPS at 1 Hz, controller and"
+echo "   uplink on; release with the dynamic Swift runtime, the static runtime as packaged (make deb), and static with"
+echo "   MALLOC_ARENA_MAX=2 as the unit sets it; prometheus-node-exporter (peer) in the same run"
+swift build -c release --scratch-path .build-deb --static-swift-stdlib --product greencap-agent >/dev/null
+./scripts/bench-agent-memory.sh "$bin" "$(swift build -c release --scratch-path .build-deb --static-swift-stdlib --show-bin-path)" 60

@@ -26,6 +26,10 @@ import Testing
             if manager.fileExists(atPath: target) { try manager.removeItem(atPath: target) }
             try manager.copyItem(atPath: Paths.repository + "/Systemd/" + unit, toPath: target)
         }
+        // The operator's uplink-key drop-in (docs/operations.md) is checked with the unit it extends.
+        let dropIns = root.path + "/etc/systemd/system/greencap-agent.service.d"
+        try manager.createDirectory(atPath: dropIns, withIntermediateDirectories: true)
+        try manager.copyItem(atPath: Paths.repository + "/Systemd/uplink-key.conf", toPath: dropIns + "/uplink-key.conf")
         let verify = try Subprocess.run("/usr/bin/env", ["systemd-analyze", "verify", "--root=" + root.path] + Self.units)
         #expect(verify.status == 0, "\(verify.output)")
         // Unknown keys and bad values are only warnings (exit 0), so silence is the bar.

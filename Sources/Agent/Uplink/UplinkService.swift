@@ -158,7 +158,7 @@ public actor UplinkService: Service {
         if settings.tls { options.tls = WireClientTLS(trustRootsFile: settings.tlsCA, serverName: settings.tlsServerName) }
         let session = try await WireSession.connect(
             host: address.host, port: address.port, nodeID: node.id, key: try key(), agentVersion: GreencapVersion.current,
-            options: options)
+            options: options, group: WireClientEventLoop.single)
         logger.notice("connected to the collector", metadata: ["collector": "\(address.host):\(address.port)", "tls": "\(settings.tls)"])
         lastProblem = nil
         if session.lastStoredSequence > 0 { try await spool.acknowledge(through: session.lastStoredSequence) }

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Agent steady-state memory and binary size (deployment issue 9), beside prometheus-node-exporter in the same run.
+#
+#   scripts/bench-agent-memory.sh DYNAMIC_BIN_DIR STATIC_BIN_DIR [SETTLE_SECONDS]
+#
+# DYNAMIC_BIN_DIR: a release build (greencap, greencap-collector, greencap-agent, libgreencap-nvml-sim.so);
+# STATIC_BIN_DIR: greencap-agent built with --static-swift-stdlib, as `make deb` ships it.
+# Each agent reads 8 simulated H100s (the NVML simulator), a rack PDU and a UPS over Modbus TCP (our simulator)
+# at 1 Hz, runs its cap controller, and sends everything to a local collector over the uplink. After SETTLE
+# seconds (default 60): VmRSS, its anonymous and file-backed parts, PSS, threads, and the mappings that hold
+# the most RSS.
+set -euo pipefail
+dynamic=$1 static=$2 settle=${3:-60}
+tmp=$(mktemp -d)
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"' EXIT
+
+"$dynamic/greencap" sim modbus --profile raritan-px3 --fixture 0 --tcp 127.0.0.1:0 --ready-file "$tmp/pdu.port" 2>"$tmp/pdu.log" &
+pids+=($!)
+"$dynamic/greencap" sim modbus --profile apc-smart-ups --fixture 1 --tcp 127.0.0.1:0 --ready-file "$tmp/ups.port" 2>"$tmp/ups.log" &
+pids+=($!)
+"$dynamic/greencap" sim keys --nodes 3 --out "$tmp/keys" >/dev/null
+printf '[storage]\npath = "%s/collector.sqlite"\n[ingest]\nenabled = true\nlisten = "127.0.0.1:0"\nkeys_dir = "%s/keys"\n[http]\nenabled = false\n' \
+  "$tmp" "$tmp" > "$tmp/collector.toml"
+"$dynamic/greencap-collector" --config "$tmp/collector.toml" 2>"$tmp/collector.log" &
+pids+=($!)
+for _ in $(seq 100); do
+  [[ -s $tmp/pdu.port && -s $tmp/ups.port ]] && grep -q "ingest listening" "$tmp/collector.log" && break
+  sleep 0.1
+done
+port=$(grep -o "ingest listening.* port=[0-9]*" "$tmp/collector.log" | grep -o "[0-9]*$")
+
+# agent NAME BINARY [ENV=VALUE...]: one agent, node id NAME (its key is keys/NAME.key).
+agent() {
+  local name=$1 binary=$2; shift 2
+  mkdir -p "$tmp/$name"
+  cat > "$tmp/$name/agent.toml" <<TOML
+[node]
+id = "$name"
+rack = "r1"
+[control]
+tick = "1s"
+safe_cap = "4500 W"
+pdu = "pdu-a"
+ups = "ups-a"
+audit_file = "$tmp/$name/audit.jsonl"
+[gpu]
+nvml_library = "$dynamic/libgreencap-nvml-sim.so"
+writes = "enforce"
+[[modbus.bus]]
+name = "pdu"
+tcp = "127.0.0.1:$(cat "$tmp/pdu.port")"
+poll_every = "1s"
+[[modbus.bus.device]]
+name = "pdu-a"
+profile = "raritan-px3"
+[[modbus.bus]]
+name = "ups"
+tcp = "127.0.0.1:$(cat "$tmp/ups.port")"
+poll_every = "1s"
+[[modbus.bus.device]]
+name = "ups-a"
+profile = "apc-smart-ups"
+[uplink]
+collector = "127.0.0.1:$port"
+key_file = "$tmp/keys/$name.key"
+spool_dir = "$tmp/$name/spool"
+TOML
+  env "$@" GREENCAP_NVML_SIM_WORKLOAD=training "$binary" --config "$tmp/$name/agent.toml" 2>"$tmp/$name/agent.log" &
+  pids+=($!)
+  echo $! > "$tmp/$name/pid"
+}
+agent sim-0001 "$dynamic/greencap-agent"
+agent sim-0002 "$static/greencap-agent"
+agent sim-0003 "$static/greencap-agent" MALLOC_ARENA_MAX=2
+prometheus-node-exporter --web.listen-address=127.0.0.1:19119 --log.level=error 2>/dev/null &
+exporter=$!
+pids+=($exporter)
+sleep "$settle"
+for _ in 1 2 3; do python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:19119/metrics').read()"; done
+sleep 1
+
+report() {
+  local label=$1 pid=$2
+  kill -0 "$pid" 2>/dev/null || { echo "$label: not running (log: $(tail -3 "$tmp"/*/agent.log))"; return; }
+  local status=/proc/$pid/status
+  printf '%-44s VmRSS %6d KiB (anon %6d, file %6d)  PSS %6d KiB  threads %3d\n' "$label" \
+    "$(awk '/^VmRSS/ {print $2}' $status)" "$(awk '/^RssAnon/ {print $2}' $status)" \
+    "$(awk '/^RssFile/ {print $2}' $status)" "$(awk '/^Pss:/ {print $2}' /proc/$pid/smaps_rollup)" \
+    "$(awk '/^Threads/ {print $2}' $status)"
+  # Where the RSS is: per mapped file (or [anon], [heap], [stack]), largest first.
+  awk '/^[0-9a-f]+-[0-9a-f]+ / { name = (NF >= 6) ? $6 : "[anon]"; sub(".*/", "", name) }
+       /^Rss:/ { rss[name] += $2 }
+       END { for (n in rss) printf "%d %s\n", rss[n], n }' /proc/$pid/smaps | sort -rn | head -6 |
+    awk '{ printf "      %6d KiB %s\n", $1, $2 }'
+}
+for name in sim-0001 sim-0002 sim-0003; do
+  [[ $(grep -c "connected to the collector" "$tmp/$name/agent.log") -ge 1 ]] || echo "warning: $name never connected to the collector"
+done
+report "agent, release, dynamic Swift runtime" "$(cat "$tmp/sim-0001/pid")"
+report "agent, release, static runtime (the .deb)" "$(cat "$tmp/sim-0002/pid")"
+report "agent, static runtime, MALLOC_ARENA_MAX=2" "$(cat "$tmp/sim-0003/pid")"
+report "prometheus-node-exporter (peer)" "$exporter"
+printf 'binary size: dynamic %s, static %s, static without debug sections %s\n' \
+  "$(du -h "$dynamic/greencap-agent" | cut -f1)" "$(du -h "$static/greencap-agent" | cut -f1)" \
+  "$(objcopy --strip-debug "$static/greencap-agent" "$tmp/stripped" && du -h "$tmp/stripped" | cut -f1)"
+echo "samples stored by the collector: $(sqlite3 "$tmp/collector.sqlite" 'SELECT coalesce(sum(count), 0) FROM sample_chunk' 2>/dev/null || echo '?')"
