@@ -1,28 +1,34 @@
 #!/usr/bin/env bash
 # Agent steady-state memory and binary size (deployment issue 9), beside prometheus-node-exporter in the same run.
 #
-#   scripts/bench-agent-memory.sh DYNAMIC_BIN_DIR STATIC_BIN_DIR [SETTLE_SECONDS]
+#   scripts/bench-agent-memory.sh TOOLS_BIN_DIR STATIC_AGENT [DYNAMIC_AGENT] [SETTLE_SECONDS]
 #
-# DYNAMIC_BIN_DIR: a release build (greencap, greencap-collector, greencap-agent, libgreencap-nvml-sim.so);
-# STATIC_BIN_DIR: greencap-agent built with --static-swift-stdlib, as `make deb` ships it.
+# TOOLS_BIN_DIR: a build of the same tree with greencap (the Modbus simulators) and greencap-collector; STATIC_AGENT: greencap-agent built release with --static-swift-stdlib, as `make deb`
+# ships it; DYNAMIC_AGENT (optional, "-" to skip): the same agent linked to the shared Swift runtime.
 # Each agent reads 8 simulated H100s (the NVML simulator), a rack PDU and a UPS over Modbus TCP (our simulator)
 # at 1 Hz, runs its cap controller, and sends everything to a local collector over the uplink. After SETTLE
 # seconds (default 60): VmRSS, its anonymous and file-backed parts, PSS, threads, and the mappings that hold
 # the most RSS.
 set -euo pipefail
-dynamic=$1 static=$2 settle=${3:-60}
+cd "$(dirname "$0")/.."
+tools=$1 static=$2 dynamic=${3:--} settle=${4:-60}
 tmp=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
-"$dynamic/greencap" sim modbus --profile raritan-px3 --fixture 0 --tcp 127.0.0.1:0 --ready-file "$tmp/pdu.port" 2>"$tmp/pdu.log" &
+"$tools/greencap" sim modbus --profile raritan-px3 --fixture 0 --tcp 127.0.0.1:0 --ready-file "$tmp/pdu.port" 2>"$tmp/pdu.log" &
 pids+=($!)
-"$dynamic/greencap" sim modbus --profile apc-smart-ups --fixture 1 --tcp 127.0.0.1:0 --ready-file "$tmp/ups.port" 2>"$tmp/ups.log" &
+"$tools/greencap" sim modbus --profile apc-smart-ups --fixture 1 --tcp 127.0.0.1:0 --ready-file "$tmp/ups.port" 2>"$tmp/ups.log" &
 pids+=($!)
-"$dynamic/greencap" sim keys --nodes 3 --out "$tmp/keys" >/dev/null
+# The NVML simulator compiled as a plain C library: SwiftPM's build of it links swiftrt.o and so loads
+# libswiftCore.so into the agent, which a real libnvidia-ml never does (2 MB of RSS that is not the agent's).
+compiler=$(command -v cc || command -v clang)
+"$compiler" -shared -fPIC -O2 -DGREENCAP_NVML_PROTOTYPES -I Sources/CNVML/include -I Sources/NVMLSimulator/include \
+  Sources/NVMLSimulator/*.c -lm -lpthread -o "$tmp/libgreencap-nvml-sim.so"
+"$tools/greencap" sim keys --nodes 3 --out "$tmp/keys" >/dev/null
 printf '[storage]\npath = "%s/collector.sqlite"\n[ingest]\nenabled = true\nlisten = "127.0.0.1:0"\nkeys_dir = "%s/keys"\n[http]\nenabled = false\n' \
   "$tmp" "$tmp" > "$tmp/collector.toml"
-"$dynamic/greencap-collector" --config "$tmp/collector.toml" 2>"$tmp/collector.log" &
+"$tools/greencap-collector" --config "$tmp/collector.toml" 2>"$tmp/collector.log" &
 pids+=($!)
 for _ in $(seq 100); do
   [[ -s $tmp/pdu.port && -s $tmp/ups.port ]] && grep -q "ingest listening" "$tmp/collector.log" && break
@@ -45,7 +51,7 @@ pdu = "pdu-a"
 ups = "ups-a"
 audit_file = "$tmp/$name/audit.jsonl"
 [gpu]
-nvml_library = "$dynamic/libgreencap-nvml-sim.so"
+nvml_library = "$tmp/libgreencap-nvml-sim.so"
 writes = "enforce"
 [[modbus.bus]]
 name = "pdu"
@@ -70,9 +76,9 @@ TOML
   pids+=($!)
   echo $! > "$tmp/$name/pid"
 }
-agent sim-0001 "$dynamic/greencap-agent"
-agent sim-0002 "$static/greencap-agent"
-agent sim-0003 "$static/greencap-agent" MALLOC_ARENA_MAX=2
+[[ $dynamic == - ]] || agent sim-0001 "$dynamic"
+agent sim-0002 "$static"
+agent sim-0003 "$static" MALLOC_ARENA_MAX=2
 prometheus-node-exporter --web.listen-address=127.0.0.1:19119 --log.level=error 2>/dev/null &
 exporter=$!
 pids+=($exporter)
@@ -95,13 +101,14 @@ report() {
     awk '{ printf "      %6d KiB %s\n", $1, $2 }'
 }
 for name in sim-0001 sim-0002 sim-0003; do
+  [[ -f $tmp/$name/pid ]] || continue
   [[ $(grep -c "connected to the collector" "$tmp/$name/agent.log") -ge 1 ]] || echo "warning: $name never connected to the collector"
 done
-report "agent, release, dynamic Swift runtime" "$(cat "$tmp/sim-0001/pid")"
+[[ $dynamic == - ]] || report "agent, release, dynamic Swift runtime" "$(cat "$tmp/sim-0001/pid")"
 report "agent, release, static runtime (the .deb)" "$(cat "$tmp/sim-0002/pid")"
 report "agent, static runtime, MALLOC_ARENA_MAX=2" "$(cat "$tmp/sim-0003/pid")"
 report "prometheus-node-exporter (peer)" "$exporter"
-printf 'binary size: dynamic %s, static %s, static without debug sections %s\n' \
-  "$(du -h "$dynamic/greencap-agent" | cut -f1)" "$(du -h "$static/greencap-agent" | cut -f1)" \
-  "$(objcopy --strip-debug "$static/greencap-agent" "$tmp/stripped" && du -h "$tmp/stripped" | cut -f1)"
+objcopy --strip-debug "$static" "$tmp/stripped"
+printf 'binary size: static %s, static without debug sections (as packaged) %s' "$(du -h "$static" | cut -f1)" "$(du -h "$tmp/stripped" | cut -f1)"
+[[ $dynamic == - ]] && echo || echo ", dynamic $(du -h "$dynamic" | cut -f1)"
 echo "samples stored by the collector: $(sqlite3 "$tmp/collector.sqlite" 'SELECT coalesce(sum(count), 0) FROM sample_chunk' 2>/dev/null || echo '?')"

@@ -110,4 +110,5 @@ echo "== 9. Agent memory at steady state (target <= 16 MB): 8 simulated GPUs, a 
 echo "   uplink on; release with the dynamic Swift runtime, the static runtime as packaged (make deb), and static with"
 echo "   MALLOC_ARENA_MAX=2 as the unit sets it; prometheus-node-exporter (peer) in the same run"
 swift build -c release --scratch-path .build-deb --static-swift-stdlib --product greencap-agent >/dev/null
-./scripts/bench-agent-memory.sh "$bin" "$(swift build -c release --scratch-path .build-deb --static-swift-stdlib --show-bin-path)" 60
+./scripts/bench-agent-memory.sh "$bin" \
+  "$(swift build -c release --scratch-path .build-deb --static-swift-stdlib --show-bin-path)/greencap-agent" "$bin/greencap-agent" 60
