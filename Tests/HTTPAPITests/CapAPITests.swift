@@ -78,7 +78,8 @@ struct CapAPITests {
             for (body, status, message) in refusals {
                 let (code, reply) = try await post(body)
                 #expect(code == status, "\(body): \(reply)")
-                #expect((reply["error"] as? String)?.contains(message) == true, "\(body): \(reply)")
+                let text = "\(reply["error"] ?? "") \(reply["hint"] ?? "")"
+                #expect(text.contains(message), "\(body): \(reply)")
             }
             #expect(try count("api_cap") == "0" && count("cap_change") == "0", "a refused request stores nothing")
 
@@ -96,7 +97,7 @@ struct CapAPITests {
             #expect(hardCap.amount == .eachNode(Milliwatts(4_000_000)))
             #expect(grant.rules.circuits.contains { $0.id == "api-2" && $0.breakerRating == Milliwatts(16_000_000) })
 
-            let listed = try await server.get("/api/v1/caps").json()
+            let (_, listed) = try await APIAuthTests.request(server.port, .GET, "/api/v1/caps", token: alice)
             let caps = listed["caps"] as? [[String: Any]] ?? []
             #expect(caps.map { $0["id"] as? String } == ["pdu-a1", "api-1", "api-2"], "\(listed)")
             #expect(caps.first?["source"] as? String == "rules_file")
@@ -111,7 +112,8 @@ struct CapAPITests {
             let (again, _) = try await APIAuthTests.request(server.port, .DELETE, "/api/v1/caps/api-1", token: alice, body: #"{"reason":"done"}"#)
             #expect(again == 404)
 
-            let audit = try await server.get("/api/v1/audit?author=alice&node=n2&from=2020-01-01T00:00:00Z&to=2100-01-01T00:00:00Z").json()
+            let (_, audit) = try await APIAuthTests.request(
+                server.port, .GET, "/api/v1/audit?author=alice&node=n2&from=2020-01-01T00:00:00Z&to=2100-01-01T00:00:00Z", token: alice)
             let changes = audit["cap_changes"] as? [[String: Any]] ?? []
             #expect(changes.map { "\($0["action"] ?? "") \($0["cap_id"] ?? "")" } == ["clear api-1", "set api-2", "set api-1"], "\(audit)")
         }
