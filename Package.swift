@@ -311,6 +311,8 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "SystemTests", dependencies: ["GreencapConfig", "GreencapCore", "GreencapTestSupport"], swiftSettings: strict),
+        // green-hours, windows and slurm begin against a real collector; Slurm/job_submit.lua in real Slurm daemons.
+        .testTarget(name: "EnergyTests", dependencies: ["Grid", "GreencapCore", "GreencapTestSupport"], swiftSettings: strict),
         // The `greencap` CLI against real collectors and agents (the binaries, not the library).
         .testTarget(name: "CLITests", dependencies: ["GreencapCore", "GreencapTestSupport"], swiftSettings: strict),
     ]
