@@ -99,7 +99,8 @@
     if (value == null || !isFinite(value)) return '–';
     if (Math.abs(value) >= 100000) return (value / 1000).toLocaleString('en-US', { maximumFractionDigits: 1 }) + ' kW';
     if (Math.abs(value) >= 10000) return (value / 1000).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + ' kW';
-    return Math.round(value).toLocaleString('en-US') + ' W';
+    // `+ 0` turns a rounded -0 (a headroom of -0.3 W) into 0.
+    return (Math.round(value) + 0).toLocaleString('en-US') + ' W';
   }
 
   /// Axis labels in one unit for the whole axis: kW once the top reaches 10 kW.
@@ -229,8 +230,9 @@
       time: Date.parse(point.time), power: point.power_watts, cap: point.cap_watts, score: point.green_score,
     }));
     const withPower = points.filter((point) => point.power != null);
-    // An empty chart still gets a readable scale (0 to 1 kW) rather than fractions of a watt.
-    const top_ = niceCeiling(Math.max(1000, ...points.map((point) => Math.max(point.power || 0, point.cap || 0))) * 1.05);
+    // Four round gridline steps above the highest value; an empty chart still gets a readable 0 to 1 kW scale.
+    const highest = Math.max(1000, ...points.map((point) => Math.max(point.power || 0, point.cap || 0)));
+    const top_ = 4 * niceCeiling((highest * 1.05) / 4);
     const x = (time) => left + ((time - from) / (to - from)) * (width - left - right);
     const y = (value) => top + (1 - value / top_) * (height - top - bottom);
     const yScore = (value) => top + (1 - value) * (height - top - bottom);
