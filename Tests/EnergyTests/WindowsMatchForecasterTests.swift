@@ -84,6 +84,18 @@ import Testing
             #expect(hashes == 0 || bar == String(repeating: "#", count: hashes), "\(row) for score \(hour.score)")
         }
 
+        // The same forecast as JSON: on the wall clock (the replay's next hour starts within the hour) and with
+        // the site's budget per hour from [grid] site_floor/site_ceiling.
+        let json = try collector.greencap(["green-hours", "--hours", "3h", "--json"])
+        let hours = try #require(jsonObject(json.output)?["hours"] as? [[String: Any]], "\(json.output)")
+        let first = try #require(milliseconds(hours.first?["start"] as? String), "\(json.output)")
+        let now = Timestamp.nowMilliseconds()
+        #expect(hours.count == 3 && first > now && first <= now + 3_600_000, "\(json.output)")
+        for (hour, expectedHour) in zip(hours, expected.forecast.hours) {
+            #expect(abs((hour["budget_kw"] as? Double ?? -1) - (300 + 300 * expectedHour.score)) <= 1e-9, "\(hour)")
+        }
+        #expect(table.output.contains("BUDGET"), "\(table.output)")
+
         // With the site budget configured, a job's power filters windows; without one it is refused with the fix.
         let fits = try collector.greencap(["windows", "--duration", "2h", "--power", "400kW", "--json"])
         #expect(fits.status == 0, "\(fits.output)")
