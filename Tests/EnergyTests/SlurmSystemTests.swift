@@ -4,10 +4,10 @@ import GreencapTestSupport
 import Testing
 
 /// Slurm/job_submit.lua in real Slurm daemons (Debian's slurmctld and slurmd 22.05) against a real
-/// collector replaying the Jeonnam file at 600× on the wall clock (`timeline = "now"`, one recorded hour
-/// every 6 s, starting at 02:00 KST): an opted-in job is held with reason BeginTime until the greenest window
-/// (09:00 KST in this data, ~40 s away) and then runs; a job without the opt-in runs at once; with the collector gone
-/// an opted-in job is submitted unchanged and runs at once. About a minute.
+/// collector replaying the Jeonnam file at 1200× on the wall clock (`timeline = "now"`, one recorded hour
+/// every 3 s, starting at 02:00 KST): an opted-in job is held with reason BeginTime until the greenest window
+/// (09:00 KST in this data, ~20 s away) and then runs; a job without the opt-in runs at once; with the collector gone
+/// an opted-in job is submitted unchanged and runs at once. About 40 s.
 @Suite(.serialized) struct SlurmSystemTests {
     @Test func optedInJobWaitsForTheGreenWindowThenRuns() throws {
         let directory = try TemporaryDirectory.make()
@@ -24,7 +24,7 @@ import Testing
         defer { slurm.stop() }
         try slurm.start()
 
-        let collector = try ReplayCollector(directory: directory, start: "2023-05-10T02:00:00+09:00", speed: 600, port: port)
+        let collector = try ReplayCollector(directory: directory, start: "2023-05-10T02:00:00+09:00", speed: 1200, port: port)
         defer { collector.stop() }
 
         let output = directory.path + "/job-%j.out"
