@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Agent steady-state memory and binary size (deployment issue 9), beside prometheus-node-exporter in the same run.
 #
-#   scripts/bench-agent-memory.sh TOOLS_BIN_DIR STATIC_AGENT [DYNAMIC_AGENT] [SETTLE_SECONDS]
+#   SETTLE=60 scripts/bench-agent-memory.sh TOOLS_BIN_DIR 'LABEL=AGENT_BINARY[ ENV=VALUE...]'...
 #
-# TOOLS_BIN_DIR: a build of the same tree with greencap (the Modbus simulators) and greencap-collector; STATIC_AGENT: greencap-agent built release with --static-swift-stdlib, as `make deb`
-# ships it; DYNAMIC_AGENT (optional, "-" to skip): the same agent linked to the shared Swift runtime.
+# TOOLS_BIN_DIR: a build of the same tree with greencap (the Modbus simulators) and greencap-collector. Each
+# further argument is one agent to measure, all at once: a label, the binary, and environment settings for it,
+# e.g. 'static, arena 2=.build-deb/release/greencap-agent MALLOC_ARENA_MAX=2'.
 # Each agent reads 8 simulated H100s (the NVML simulator), a rack PDU and a UPS over Modbus TCP (our simulator)
 # at 1 Hz, runs its cap controller, and sends everything to a local collector over the uplink. After SETTLE
-# seconds (default 60): VmRSS, its anonymous and file-backed parts, PSS, threads, and the mappings that hold
-# the most RSS.
+# seconds: VmRSS, its anonymous and file-backed parts, PSS, threads, and the mappings that hold the most RSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools=$1 static=$2 dynamic=${3:--} settle=${4:-60}
+tools=$1
+shift
+settle=${SETTLE:-60}
 tmp=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"' EXIT
@@ -25,7 +27,7 @@ pids+=($!)
 compiler=$(command -v cc || command -v clang)
 "$compiler" -shared -fPIC -O2 -DGREENCAP_NVML_PROTOTYPES -I Sources/CNVML/include -I Sources/NVMLSimulator/include \
   Sources/NVMLSimulator/*.c -lm -lpthread -o "$tmp/libgreencap-nvml-sim.so"
-"$tools/greencap" sim keys --nodes 3 --out "$tmp/keys" >/dev/null
+"$tools/greencap" sim keys --nodes $# --out "$tmp/keys" >/dev/null
 printf '[storage]\npath = "%s/collector.sqlite"\n[ingest]\nenabled = true\nlisten = "127.0.0.1:0"\nkeys_dir = "%s/keys"\n[http]\nenabled = false\n' \
   "$tmp" "$tmp" > "$tmp/collector.toml"
 "$tools/greencap-collector" --config "$tmp/collector.toml" 2>"$tmp/collector.log" &
@@ -76,15 +78,25 @@ TOML
   pids+=($!)
   echo $! > "$tmp/$name/pid"
 }
-[[ $dynamic == - ]] || agent sim-0001 "$dynamic"
-agent sim-0002 "$static"
-agent sim-0003 "$static" MALLOC_ARENA_MAX=2
+labels=() binaries=()
+for spec in "$@"; do
+  labels+=("${spec%%=*}")
+  read -r -a words <<< "${spec#*=}"
+  binaries+=("${words[0]}")
+  agent "$(printf 'sim-%04d' ${#labels[@]})" "${words[@]}"
+done
 prometheus-node-exporter --web.listen-address=127.0.0.1:19119 --log.level=error 2>/dev/null &
 exporter=$!
 pids+=($exporter)
 sleep "$settle"
-for _ in 1 2 3; do python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:19119/metrics').read()"; done
-sleep 1
+# The working set: clear the pages' referenced bits, wait 10 s (the exporter scraped once a second, as
+# Prometheus would, the agents ticking), and count what was touched again. RSS also counts file pages the
+# kernel mapped around a fault (fault-around) that the process never reads again.
+for pid in $(cat "$tmp"/*/pid) $exporter; do echo 1 > /proc/$pid/clear_refs; done
+for _ in $(seq 10); do
+  python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:19119/metrics').read()"
+  sleep 1
+done
 
 report() {
   local label=$1 pid=$2
@@ -94,21 +106,19 @@ report() {
     "$(awk '/^VmRSS/ {print $2}' $status)" "$(awk '/^RssAnon/ {print $2}' $status)" \
     "$(awk '/^RssFile/ {print $2}' $status)" "$(awk '/^Pss:/ {print $2}' /proc/$pid/smaps_rollup)" \
     "$(awk '/^Threads/ {print $2}' $status)"
+  printf '      referenced in the last 10 s: %d KiB\n' "$(awk '/^Referenced:/ {sum += $2} END {print sum}' /proc/$pid/smaps)"
   # Where the RSS is: per mapped file (or [anon], [heap], [stack]), largest first.
   awk '/^[0-9a-f]+-[0-9a-f]+ / { name = (NF >= 6) ? $6 : "[anon]"; sub(".*/", "", name) }
        /^Rss:/ { rss[name] += $2 }
        END { for (n in rss) printf "%d %s\n", rss[n], n }' /proc/$pid/smaps | sort -rn | head -6 |
     awk '{ printf "      %6d KiB %s\n", $1, $2 }'
 }
-for name in sim-0001 sim-0002 sim-0003; do
-  [[ -f $tmp/$name/pid ]] || continue
-  [[ $(grep -c "connected to the collector" "$tmp/$name/agent.log") -ge 1 ]] || echo "warning: $name never connected to the collector"
+for index in "${!labels[@]}"; do
+  name=$(printf 'sim-%04d' $((index + 1)))
+  grep -q "connected to the collector" "$tmp/$name/agent.log" || echo "warning: ${labels[$index]} never connected to the collector"
+  report "${labels[$index]}" "$(cat "$tmp/$name/pid")"
+  objcopy --strip-debug "${binaries[$index]}" "$tmp/stripped"
+  printf '      binary %s, without debug sections (as packaged) %s\n' "$(du -h "${binaries[$index]}" | cut -f1)" "$(du -h "$tmp/stripped" | cut -f1)"
 done
-[[ $dynamic == - ]] || report "agent, release, dynamic Swift runtime" "$(cat "$tmp/sim-0001/pid")"
-report "agent, release, static runtime (the .deb)" "$(cat "$tmp/sim-0002/pid")"
-report "agent, static runtime, MALLOC_ARENA_MAX=2" "$(cat "$tmp/sim-0003/pid")"
 report "prometheus-node-exporter (peer)" "$exporter"
-objcopy --strip-debug "$static" "$tmp/stripped"
-printf 'binary size: static %s, static without debug sections (as packaged) %s' "$(du -h "$static" | cut -f1)" "$(du -h "$tmp/stripped" | cut -f1)"
-[[ $dynamic == - ]] && echo || echo ", dynamic $(du -h "$dynamic" | cut -f1)"
 echo "samples stored by the collector: $(sqlite3 "$tmp/collector.sqlite" 'SELECT coalesce(sum(count), 0) FROM sample_chunk' 2>/dev/null || echo '?')"

@@ -107,8 +107,9 @@ echo "   stored: $(sqlite3 "$ingest/collector.sqlite" "SELECT sum(count) || ' sa
 
 echo
 echo "== 9. Agent memory at steady state (target <= 16 MB): 8 simulated GPUs, a PDU and a UPS at 1 Hz, controller and"
-echo "   uplink on; release with the dynamic Swift runtime, the static runtime as packaged (make deb), and static with"
-echo "   MALLOC_ARENA_MAX=2 as the unit sets it; prometheus-node-exporter (peer) in the same run"
-swift build -c release --scratch-path .build-deb --static-swift-stdlib --product greencap-agent >/dev/null
-./scripts/bench-agent-memory.sh "$bin" \
-  "$(swift build -c release --scratch-path .build-deb --static-swift-stdlib --show-bin-path)/greencap-agent" "$bin/greencap-agent" 60
+echo "   uplink on; shared Swift runtime, the static runtime as packaged (make deb), and static with MALLOC_ARENA_MAX=2"
+echo "   as the unit sets it; prometheus-node-exporter (peer) in the same run"
+./scripts/build-deb.sh >/dev/null   # the agent exactly as packaged: release, static runtime, -Osize
+static=.build-deb/release/greencap-agent
+SETTLE=60 ./scripts/bench-agent-memory.sh "$bin" "release, shared Swift runtime=$bin/greencap-agent" \
+  "release, static runtime (make deb)=$static" "static, 2 malloc arenas (as the unit)=$static MALLOC_ARENA_MAX=2"
