@@ -32,7 +32,7 @@ final class SlurmCluster {
         let user = String(cString: getpwuid(getuid()).pointee.pw_name)
         var name = [CChar](repeating: 0, count: 256)
         gethostname(&name, name.count)
-        let host = String(cString: name).split(separator: ".").first.map(String.init) ?? "localhost"
+        let host = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).split(separator: ".").first.map(String.init) ?? "localhost"
         config = root + "/slurm.conf"
         // sched_interval=1: a job whose begin time has come is started within a second, not the default minute.
         let text = """
