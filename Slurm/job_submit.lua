@@ -44,6 +44,20 @@ local function unset(value)
   return value == nil or value == 0 or value == slurm.NO_VAL or value == slurm.NO_VAL64 or value == slurm.INFINITE
 end
 
+-- The time limit Slurm will give a job submitted without --time: its partition's DefaultTime, else its
+-- MaxTime (applied after job_submit runs, so job_desc does not carry it yet). nil when neither is set.
+local function partition_time(job_desc, part_list)
+  for _, part in pairs(part_list or {}) do
+    local named = job_desc.partition ~= nil and part.name == job_desc.partition
+    local default = job_desc.partition == nil and part.flag_default == 1
+    if named or default then
+      if not unset(part.default_time) then return part.default_time end
+      if not unset(part.max_time) then return part.max_time end
+    end
+  end
+  return nil
+end
+
 -- Runs greencap and returns (begin epoch or nil, message). Bounded by `timeout` so a hung collector cannot
 -- hold slurmctld's job-submit lock for longer than the setting.
 local function ask_collector(minutes)
@@ -78,7 +92,8 @@ function slurm_job_submit(job_desc, part_list, submit_uid)
     return slurm.SUCCESS
   end
   local minutes = job_desc.time_limit
-  if unset(minutes) then
+  if unset(minutes) then minutes = partition_time(job_desc, part_list) end
+  if minutes == nil then
     slurm.log_info("%s has no time limit; left as submitted", who)
     slurm.log_user("greencap: give the job a time limit (--time) to schedule it in green hours; submitted unchanged")
     return slurm.SUCCESS
