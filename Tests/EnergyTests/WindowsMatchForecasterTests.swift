@@ -53,6 +53,16 @@ import Testing
         let now = Timestamp.nowMilliseconds()
         #expect(issued > now && issued <= now + 3_600_000, "issued \(issued) vs now \(now)")
 
+        // The table a person reads: the same windows, best first, in local time.
+        let table = try collector.greencap(["windows", "--duration", "6h", "--count", "3"], environment: ["TZ": "KST-9"])
+        let rows = table.output.split(separator: "\n").filter { $0.first?.isNumber == true }
+        #expect(table.status == 0 && rows.count == 3, "\(table.output)")
+        for (row, window) in zip(rows, windows) {
+            let start = (milliseconds(window["start"] as? String) ?? 0) / 1000
+            let local = String(Timestamp.formatRFC3339(start, offsetSeconds: 9 * 3600).dropLast(6))
+            #expect(row.contains(local), "\(row) should show \(local)")
+        }
+
         // `slurm begin` picks the first of those windows, as a local time and as the epoch job_submit.lua sets.
         let begin = try collector.greencap(["slurm", "begin", "--duration", "6h", "--json"], environment: ["TZ": "KST-9"])
         #expect(begin.status == 0, "\(begin.output)")
