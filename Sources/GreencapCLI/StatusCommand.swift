@@ -47,8 +47,11 @@ struct StatusCommand: AsyncParsableCommand {
                 if client.json {
                     client.printRaw(reply)
                 } else {
-                    if watch { print("\u{1B}[H\u{1B}[2J", terminator: "") }
+                    // Redraw in place on a terminal; piped, one screen after another.
+                    if watch && isatty(STDOUT_FILENO) == 1 { print("\u{1B}[H\u{1B}[2J", terminator: "") }
                     print(Self.render(try reply.decode(Reply.self)))
+                    // Piped (watch | tee), stdout is block-buffered: flush all streams so each screen goes out when drawn.
+                    fflush(nil)
                 }
                 if watch { try await Task.sleep(for: .seconds(period)) }
             } while watch

@@ -184,6 +184,11 @@ struct CapsSystemTests {
         #expect(table.status == 0 && table.output.contains("cap set api-1 3.2 kW") && table.output.contains("rack r07"), "\(table.output)")
         let status = try cli.run(["status", "--rack", "r07"], environment: engineer)
         #expect(status.status == 0 && status.output.contains(node) && status.output.contains("r07"), "\(status.output)")
+        // --watch --json: one document per interval, written as it comes (stopped by timeout, as Ctrl-C would).
+        let watched = try Subprocess.run(
+            "/usr/bin/env", ["timeout", "2.5", try Paths.executable("greencap"), "status", "--watch", "--interval", "1s", "--json"],
+            environment: ["XDG_CONFIG_HOME": cli.configHome, "GREENCAP_COLLECTOR": "http://127.0.0.1:\(httpPort)", "GREENCAP_TOKEN": vic])
+        #expect(watched.status == 124 && watched.output.components(separatedBy: "\"nodes\":").count - 1 >= 2, "\(watched.output)")
 
         // A restart keeps the cap: it is in force again before the agent reconnects.
         collector.signal(SIGTERM)
