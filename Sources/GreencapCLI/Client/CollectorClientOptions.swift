@@ -45,8 +45,18 @@ public struct CollectorClientOptions: ParsableArguments {
     }
 
     /// `--json`: the collector's answer exactly as it came (already the API's documented JSON).
+    /// Plain write(2), not `FileHandle.write`: a reader that stops early (`| head`) must end the output
+    /// quietly, and FileHandle traps on EPIPE.
     public func printRaw(_ reply: CollectorClient.Reply) {
-        FileHandle.standardOutput.write(reply.body)
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        var bytes = [UInt8](reply.body)
+        bytes.append(UInt8(ascii: "\n"))
+        fflush(nil)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress.map { $0 + written }, $0.count - written) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return }
+            written += count
+        }
     }
 }
