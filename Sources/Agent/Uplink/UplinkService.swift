@@ -115,7 +115,9 @@ public actor UplinkService: Service {
                 report("collector unreachable: \(error); retrying")
             }
             guard !Task.isShuttingDownGracefully else { break }
-            try? await Task.sleep(for: backoff.next(using: &random))
+            // The wait ends at once on SIGTERM: a backoff grown to tens of seconds must not hold up the stop.
+            let wait = backoff.next(using: &random)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
         }
         if let batch = batcher.flush(), let spool {
             _ = try? await spool.append(.samples, try SpooledBody.encode(.samples(batch)), time: Timestamp.nowMilliseconds())
