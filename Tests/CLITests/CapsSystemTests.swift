@@ -29,6 +29,7 @@ struct CapsSystemTests {
         let alice = try addToken(file: tokens, name: "alice", role: "engineer", expires: "1d")
         let vic = try addToken(file: tokens, name: "vic", role: "viewer")
         let old = try addToken(file: tokens, name: "old", role: "engineer", expires: "1s")
+        let oldExpiresBy = Date().addingTimeInterval(2.5)
         let tokensText = try String(contentsOfFile: tokens, encoding: .utf8)
         for secret in [alice, vic, old] {
             #expect(!tokensText.contains(secret), "the tokens file must never hold a secret")
@@ -118,6 +119,8 @@ struct CapsSystemTests {
         #expect(anonymous.status == 77 && anonymous.output.contains("no API token"), "\(anonymous.output)")
         let unknown = try cli.run(["status", "--token", "gct_not_a_token"])
         #expect(unknown.status == 77 && unknown.output.contains("unknown API token"), "\(unknown.output)")
+        // The token must really have expired: on a fast machine the collector and agent are up within a second.
+        Thread.sleep(until: oldExpiresBy)
         let expired = try cli.run(["caps", "list", "--token", old])
         #expect(expired.status == 77 && expired.output.contains("API token 'old' expired at 20"), "\(expired.output)")
         let set = ["caps", "set", "--rack", "r07", "--watts", "3.2kW", "--lease", "1h", "--reason", "breaker B3 serviced"]
