@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Agent steady-state memory and binary size (deployment issue 9), beside prometheus-node-exporter in the same run.
 #
-#   SETTLE=60 scripts/bench-agent-memory.sh TOOLS_BIN_DIR 'LABEL=AGENT_BINARY[ ENV=VALUE...]'...
+#   SETTLE=180 scripts/bench-agent-memory.sh TOOLS_BIN_DIR 'LABEL=AGENT_BINARY[ ENV=VALUE...]'...
 #
 # TOOLS_BIN_DIR: a build of the same tree with greencap (the Modbus simulators) and greencap-collector. Each
 # further argument is one agent to measure, all at once: a label, the binary, and environment settings for it,
@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tools=$1
 shift
-settle=${SETTLE:-60}
+settle=${SETTLE:-180}
 tmp=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"' EXIT
@@ -92,7 +92,11 @@ sleep "$settle"
 # The working set: clear the pages' referenced bits, wait 10 s (the exporter scraped once a second, as
 # Prometheus would, the agents ticking), and count what was touched again. RSS also counts file pages the
 # kernel mapped around a fault (fault-around) that the process never reads again.
-for pid in $(cat "$tmp"/*/pid) $exporter; do echo 1 > /proc/$pid/clear_refs; done
+for pid in $(cat "$tmp"/*/pid) $exporter; do
+  echo 1 > /proc/$pid/clear_refs
+  # Page faults (minor, major) in the window: what re-mapping released start-up pages costs once it settled.
+  awk '{print $10, $12}' /proc/$pid/stat > "$tmp/faults.$pid"
+done
 for _ in $(seq 10); do
   python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:19119/metrics').read()"
   sleep 1
@@ -106,7 +110,11 @@ report() {
     "$(awk '/^VmRSS/ {print $2}' $status)" "$(awk '/^RssAnon/ {print $2}' $status)" \
     "$(awk '/^RssFile/ {print $2}' $status)" "$(awk '/^Pss:/ {print $2}' /proc/$pid/smaps_rollup)" \
     "$(awk '/^Threads/ {print $2}' $status)"
-  printf '      referenced in the last 10 s: %d KiB\n' "$(awk '/^Referenced:/ {sum += $2} END {print sum}' /proc/$pid/smaps)"
+  printf '      referenced in the last 10 s: %d KiB (pages of a file shared with another agent count if either touched them)\n' \
+    "$(awk '/^Referenced:/ {sum += $2} END {print sum}' /proc/$pid/smaps)"
+  read -r minor major < "$tmp/faults.$pid"
+  printf '      page faults in the last 10 s: %d minor, %d major\n' \
+    $(($(awk '{print $10}' /proc/$pid/stat) - minor)) $(($(awk '{print $12}' /proc/$pid/stat) - major))
   # Where the RSS is: per mapped file (or [anon], [heap], [stack]), largest first.
   awk '/^[0-9a-f]+-[0-9a-f]+ / { name = (NF >= 6) ? $6 : "[anon]"; sub(".*/", "", name) }
        /^Rss:/ { rss[name] += $2 }
@@ -117,6 +125,7 @@ for index in "${!labels[@]}"; do
   name=$(printf 'sim-%04d' $((index + 1)))
   grep -q "connected to the collector" "$tmp/$name/agent.log" || echo "warning: ${labels[$index]} never connected to the collector"
   report "${labels[$index]}" "$(cat "$tmp/$name/pid")"
+  grep -o 'released start-up pages.*' "$tmp/$name/agent.log" | sed 's/^/      /' || true
   objcopy --strip-debug "${binaries[$index]}" "$tmp/stripped"
   printf '      binary %s, without debug sections (as packaged) %s\n' "$(du -h "${binaries[$index]}" | cut -f1)" "$(du -h "$tmp/stripped" | cut -f1)"
 done

@@ -41,6 +41,8 @@ public struct AgentLoop: Service {
         var tick: UInt64 = 0
         var lastStatus: ContinuousClock.Instant?
         var ticker = FixedRateTicker()
+        let started = clock.now
+        var laterReleaseDone = false
         while !Task.isShuttingDownGracefully {
             let settings = config.current
             let report: TickReport
@@ -57,16 +59,24 @@ public struct AgentLoop: Service {
                 notifier.notify(.ready, .status(status(settings, tick, report)))
                 logger.notice("ready: first tick completed", metadata: ["node": "\(settings.node)"])
                 lastStatus = now
+                await StartupPageRelease.release(logger: logger, reason: "first tick")
             } else if let last = lastStatus, now - last >= .seconds(1) {
                 // STATUS at most once a second, whatever the tick rate.
                 notifier.notify(.status(status(settings, tick, report)))
                 lastStatus = now
+            }
+            // Again once the uplink has connected and the first policies and retention ran.
+            if !laterReleaseDone, now - started >= Self.laterPageRelease {
+                laterReleaseDone = true
+                await StartupPageRelease.release(logger: logger, reason: "after \(Self.laterPageRelease)")
             }
             guard await ticker.waitForNextTick(period: settings.tick) else { break }
         }
         await finish()
         logger.info("control loop stopped", metadata: ["ticks": "\(tick)"])
     }
+
+    static let laterPageRelease = Duration.seconds(120)
 
     private func status(_ settings: AgentConfig, _ tick: UInt64, _ report: TickReport) -> String {
         "node \(settings.node.id): tick \(tick) every \(format(settings.tick)); \(report.summary)"

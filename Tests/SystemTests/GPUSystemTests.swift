@@ -95,6 +95,8 @@ import Testing
             try Paths.executable("greencap-agent"), ["--config", config],
             environment: ["NOTIFY_SOCKET": receiver.address, "WATCHDOG_USEC": "2000000"])
         #expect(receiver.waitFor { $0.contains("READY=1") } != nil, "log:\n\(agent.text)")
+        // The rest of this test runs on code mapped again after start-up's pages were released.
+        #expect(agent.waitForOutput("released start-up pages (first tick)"), "log:\n\(agent.text)")
         #expect(receiver.waitFor { $0.contains("8/8 GPUs") && $0.contains("(limit 5600 W)") } != nil, "log:\n\(agent.text)")
 
         try simulator.update("lost = 3\n")
