@@ -73,6 +73,7 @@ public enum CollectorDaemon {
                 // API caps: loaded before any node connects, pushed at once when an engineer changes one.
                 let caps = CapControl(store: store, planner: planner, settings: config.api)
                 planner.setAPICaps(try store.capsInForceNow(now: caps.now()))
+                planner.setLayout(try store.fleetLayoutNow())
                 if let server = ingest.lazy.compactMap({ $0 as? IngestServer }).first { planner.onChange { server.policyChanged() } }
                 let authority = APIAuthority(tokensFile: config.api.tokensFile, logger: context.logger)
                 let api: [any Service] = [CapLeaseService(control: caps, logger: context.logger), APITokenReloadService(authority: authority)]

@@ -74,6 +74,7 @@ public struct CollectorLoop: Service {
                     }
                 }
                 planner?.reloadIfChanged()
+                if let planner { planner.setLayout(try await store.fleetLayout()) }
                 ticks += 1
                 heartbeat.beat()
                 let status = statusLine(latest: latest, hoursWritten: hoursWritten)

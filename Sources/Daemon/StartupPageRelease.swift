@@ -59,13 +59,16 @@ public enum StartupPageRelease {
         guard enabled else { return }
         let thread = DedicatedThread(name: "greencap-trim")
         defer { thread.stop() }
+        let clock = ContinuousClock()
+        let began = clock.now
         let outcome = await thread.run { releaseNow() }
+        let took = clock.now - began
         if let failure = outcome.failure {
             logger.warning("start-up pages not all released (\(reason)): \(failure)")
         }
         logger.info(
             "released start-up pages (\(reason))",
-            metadata: ["kib": "\(outcome.releasedKiB)", "mappings": "\(outcome.mappings)"])
+            metadata: ["kib": "\(outcome.releasedKiB)", "mappings": "\(outcome.mappings)", "took": "\(took)"])
     }
 
     private static func errnoText() -> String { String(cString: strerror(errno)) }

@@ -76,6 +76,30 @@ import Testing
         #expect(Self.evaluate(forgetful).cap == .watts(5000))
     }
 
+    /// A scope total that reaches a node without a layout (a node's own policy file, an older collector)
+    /// cannot be divided: refused, node at its safe cap — never the whole total for one node.
+    @Test func scopeTotalWithoutALayoutIsRefusedNotGivenWhole() throws {
+        let rules = CapRuleSet(
+            hardCaps: [Self.hardCap("rack-total", .rack("a01"), .scopeTotal(.watts(40_000)))], renewable: Fixtures.policy())
+        let target = Self.evaluate(rules, score: 1.0)
+        #expect(target.cap == Fixtures.safeCap)
+        #expect(target.cause == .rejectedRule(ruleID: "rack-total"))
+        let rejection = try #require(target.rejections.first)
+        #expect(rejection.error.problem == .scopeTotalWithoutLayout(.watts(40_000)))
+        #expect(rejection.error.remedy.contains("collector's rules file"))
+    }
+
+    /// What the collector sends: the total divided for the node it grants to, as a per-node cap.
+    @Test func dividedPerNodeIsTheSameShareTheLayoutGives() throws {
+        let layout = FleetLayout(nodes: (1...3).map { NodeIdentity(id: "n\($0)", rack: "a01") } + [NodeIdentity(id: "m1", rack: "b02")])
+        let rule = Self.hardCap("rack-total", .rack("a01"), .scopeTotal(.watts(15_000)))
+        #expect(rule.dividedPerNode(for: try #require(layout.identity(of: "n2")), layout: layout).amount == .eachNode(.watts(5000)))
+        // A node that moved into the rack since the layout was read is counted on top: 15 kW over 4.
+        #expect(rule.dividedPerNode(for: NodeIdentity(id: "m1", rack: "a01"), layout: layout).amount == .eachNode(.watts(3750)))
+        let each = Self.hardCap("node", .node("n1"), .eachNode(.watts(4000)))
+        #expect(each.dividedPerNode(for: try #require(layout.identity(of: "n1")), layout: layout) == each)
+    }
+
     @Test func noPolicyMeansTheSafeCap() {
         let target = Self.evaluate(CapRuleSet())
         #expect(target.cap == Fixtures.safeCap)

@@ -5,6 +5,7 @@ import GreencapConfig
 import GreencapCore
 import GreencapTestSupport
 import Logging
+import Synchronization
 import Testing
 
 /// Cap changes on the in-process server over a real SQLite store and planner: scope resolution against the
@@ -90,16 +91,36 @@ struct CapAPITests {
             let (circuit, circuitCap) = try await post(#"{"scope":"circuit","name":"A1","watts":16000,"lease_seconds":600,"reason":"derate A1"}"#)
             #expect(circuit == 201, "\(circuitCap)")
 
-            // The planner grants both to the nodes they cover, with author and reason for the agents' audit.
+            // The planner grants both to the nodes they cover, with author and reason for the agents' audit. The
+            // collector loop gives it the layout every second; here the test does.
+            planner.setLayout(try await server.store.fleetLayout())
             let grant = try #require(planner.policy(for: "n1", now: Timestamp.nowMilliseconds()))
             let hardCap = try #require(grant.rules.hardCaps.first { $0.id == "api-1" })
             #expect(hardCap.author == "alice" && hardCap.reason == "breaker B3 serviced" && hardCap.scope == .rack("r07"))
             #expect(hardCap.amount == .eachNode(Milliwatts(4_000_000)))
             #expect(grant.rules.circuits.contains { $0.id == "api-2" && $0.breakerRating == Milliwatts(16_000_000) })
 
+            // A node that joins rack r07 later shares the 8 kW instead of adding 4 kW to it: every node's part is
+            // divided again, and the change is pushed at once.
+            let pushes = Mutex(0)
+            planner.onChange { pushes.withLock { $0 += 1 } }
+            _ = try Subprocess.run(
+                "/usr/bin/env", ["sqlite3", server.store.path, "INSERT INTO node (id, site, row, rack, first_seen_ms, last_seen_ms) VALUES ('n4', 'gwangju', 'a', 'r07', 0, 0)"])
+            planner.setLayout(try await server.store.fleetLayout())
+            #expect(pushes.withLock { $0 } == 1, "a layout change that moves a share is pushed")
+            for node in ["n1", "n4"] {
+                let share = planner.policy(for: node, now: Timestamp.nowMilliseconds())?.rules.hardCaps.first { $0.id == "api-1" }?.amount
+                #expect(share == .eachNode(Milliwatts(2_666_666)), "\(node): 8 kW over 3 nodes, got \(String(describing: share))")
+            }
+            // A node whose placement the collector has not stored yet gets the total undivided: its agent refuses
+            // that (RuleEvaluationTests) and holds its safe cap until the next push divides it.
+            #expect(planner.policy(for: "n9", now: Timestamp.nowMilliseconds())?.rules.hardCaps.first { $0.id == "api-1" }?.amount == .scopeTotal(Milliwatts(8_000_000)))
+
             let (_, listed) = try await APIAuthTests.request(server.port, .GET, "/api/v1/caps", token: alice)
             let caps = listed["caps"] as? [[String: Any]] ?? []
             #expect(caps.map { $0["id"] as? String } == ["pdu-a1", "api-1", "api-2"], "\(listed)")
+            let rackCap = caps.first { $0["id"] as? String == "api-1" } ?? [:]
+            #expect(rackCap["nodes"] as? [String] == ["n1", "n2", "n4"] && rackCap["node_watts"] as? Double == 2666.666, "\(rackCap)")
             #expect(caps.first?["source"] as? String == "rules_file")
 
             let (noReason, _) = try await APIAuthTests.request(server.port, .DELETE, "/api/v1/caps/api-1", token: alice, body: "{}")

@@ -15,7 +15,8 @@ public struct APICap: Sendable, Equatable {
     public var name: String
     /// What the whole scope may draw.
     public var total: Milliwatts
-    /// Each node's part of `total` (site/row/rack/node: an equal share); nil for circuits, which divide by weight.
+    /// Each node's part of `total` when the cap was set (site/row/rack/node: an equal share); nil for circuits,
+    /// which divide by weight. What agents get is divided again at every grant (`hardCap()`).
     public var nodeShare: Milliwatts?
     /// The nodes the scope covered when the cap was set, and (circuits) each one's weight.
     public var nodes: [CircuitShare]
@@ -28,10 +29,10 @@ public struct APICap: Sendable, Equatable {
 
     public static let idPrefix = "api-"
 
-    /// The rule agents enforce. A scope's total is divided when the cap is set (`nodeShare`), so every node
-    /// gets a per-node rule that names the engineer's scope, author and reason in its audit records.
+    /// The rule agents enforce. A site, row or rack cap stays a scope total: the planner divides it among the
+    /// nodes the collector knows in that scope at every grant, so a node that joins later shares the total
+    /// instead of adding its own part to it. Each node's rule names the engineer's scope, author and reason.
     public func hardCap() -> HardCapRule? {
-        guard let nodeShare else { return nil }
         let capScope: CapScope
         switch scope {
         case .site: capScope = .site(name)
@@ -41,7 +42,8 @@ public struct APICap: Sendable, Equatable {
         case .circuit: return nil
         }
         return HardCapRule(
-            id: id, scope: capScope, amount: .eachNode(nodeShare), reason: reason, author: author, issuedAt: createdAt, expiresAt: expiresAt)
+            id: id, scope: capScope, amount: scope == .node ? .eachNode(total) : .scopeTotal(total), reason: reason, author: author,
+            issuedAt: createdAt, expiresAt: expiresAt)
     }
 
     /// A circuit cap: the circuit's nodes and weights with `total` as the usable power (derating 1).

@@ -1,3 +1,4 @@
+import Controller
 import GreencapConfig
 import Hummingbird
 
@@ -13,15 +14,16 @@ struct CapRoutes: Sendable {
     func set(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let caller = try authority.authorize(request, needs: .engineer, action: "setting a cap")
         let control = try available()
+        let known = try await store { () async throws(StoreError) in try await control.store.knownNodes() }
         let cap = try CapRequest.parse(try await JSONBody.read(request), maxLease: control.settings.maxLease)
             .resolve(
-                nodes: try await store { () async throws(StoreError) in try await control.store.knownNodes() },
+                nodes: known,
                 fileRules: control.planner.fileRules, settings: control.settings, author: caller.name, now: control.now())
         let stored = try await store { () async throws(StoreError) in try await control.store.insertCap(cap) }
         try await store { () async throws(StoreError) in try await control.refresh() }
         context.logger.notice(
             "cap set", metadata: ["cap": "\(stored.id)", "scope": "\(stored.scope.rawValue) \(stored.name)", "author": "\(caller.name)"])
-        return JSONResponse.make(CapView(stored), status: .created)
+        return JSONResponse.make(CapView(stored, layout: FleetLayout(nodes: known.map(\.identity))), status: .created)
     }
 
     func clear(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
@@ -57,17 +59,19 @@ struct CapRoutes: Sendable {
             var reason: String
             var time: APITime
         }
-        return JSONResponse.make(Cleared(cleared: CapView(cleared), by: caller.name, reason: reason, time: APITime(milliseconds: now)))
+        return JSONResponse.make(Cleared(cleared: CapView(cleared, layout: control.planner.layout), by: caller.name, reason: reason, time: APITime(milliseconds: now)))
     }
 
     func list(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         guard control != nil || telemetry != nil else { throw APIError.telemetryUnavailable }
         var caps: [CapView] = []
         if let control {
+            let layout = control.planner.layout
             if let rules = control.planner.fileRules {
-                caps += rules.hardCaps.map(CapView.init) + rules.circuits.map(CapView.init)
+                caps += rules.hardCaps.map { CapView($0, layout: layout) } + rules.circuits.map(CapView.init)
             }
-            caps += try await store { () async throws(StoreError) in try await control.store.capsInForce(now: control.now()) }.map(CapView.init)
+            caps += try await store { () async throws(StoreError) in try await control.store.capsInForce(now: control.now()) }
+                .map { CapView($0, layout: layout) }
         }
         var deliveries: [CapDelivery]?
         if let telemetry { deliveries = try await query { try await telemetry.caps() } }

@@ -10,7 +10,7 @@ struct CapView: Encodable, Sendable {
     var watts: Double?
     /// What each node may draw, when every node gets the same.
     var nodeWatts: Double?
-    /// Nodes covered when the cap was set (API caps and circuits).
+    /// The nodes it covers: a site/row/rack now (what its total is divided by), a circuit as written.
     var nodes: [String]?
     var author: String
     var reason: String
@@ -19,13 +19,16 @@ struct CapView: Encodable, Sendable {
     /// "api" or "rules_file".
     var source: String
 
-    init(_ cap: APICap) {
+    init(_ cap: APICap, layout: FleetLayout) {
         id = cap.id
         scope = cap.scope.rawValue
         name = cap.name
         watts = Self.watts(cap.total)
-        nodeWatts = cap.nodeShare.map(Self.watts)
-        nodes = cap.nodes.map(\.node)
+        if let rule = cap.hardCap() {
+            (nodes, nodeWatts) = Self.divide(rule, layout: layout)
+        } else {
+            nodes = cap.nodes.map(\.node)
+        }
         author = cap.author
         reason = cap.reason
         created = APITime(milliseconds: cap.createdAt)
@@ -33,7 +36,7 @@ struct CapView: Encodable, Sendable {
         source = "api"
     }
 
-    init(_ rule: HardCapRule) {
+    init(_ rule: HardCapRule, layout: FleetLayout) {
         id = rule.id
         switch rule.scope {
         case .site(let value): (scope, name) = ("site", value)
@@ -43,7 +46,9 @@ struct CapView: Encodable, Sendable {
         }
         switch rule.amount {
         case .eachNode(let cap): nodeWatts = Self.watts(cap)
-        case .scopeTotal(let cap): watts = Self.watts(cap)
+        case .scopeTotal(let cap):
+            watts = Self.watts(cap)
+            (nodes, nodeWatts) = Self.divide(rule, layout: layout)
         }
         author = rule.author
         reason = rule.reason
@@ -63,6 +68,21 @@ struct CapView: Encodable, Sendable {
         created = APITime(milliseconds: rule.issuedAt)
         expires = rule.expiresAt.map { APITime(milliseconds: $0) }
         source = "rules_file"
+    }
+
+    /// The nodes that share the rule now, and each one's part as the planner sends it (none while the
+    /// collector knows no node in the scope).
+    private static func divide(_ rule: HardCapRule, layout: FleetLayout) -> (nodes: [String], each: Double?) {
+        let members = layout.nodes.filter { rule.scope.contains($0) }
+        let ids = members.map(\.id)
+        switch rule.amount {
+        case .eachNode(let each):
+            return (ids, watts(each))
+        case .scopeTotal:
+            guard let member = members.first, case .eachNode(let each) = rule.dividedPerNode(for: member, layout: layout).amount
+            else { return (ids, nil) }
+            return (ids, watts(each))
+        }
     }
 
     static func watts(_ power: Milliwatts) -> Double { Double(power.value) / 1000 }

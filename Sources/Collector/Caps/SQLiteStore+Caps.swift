@@ -49,21 +49,39 @@ extension SQLiteStore {
         public var rack: String?
         public var lowestEnforceable: Milliwatts?
         public var highestEnforceable: Milliwatts?
+
+        public var identity: NodeIdentity { NodeIdentity(id: id, site: site, row: row, rack: rack) }
     }
 
     public func knownNodes() async throws(StoreError) -> [KnownNode] {
         do {
-            return try await pool.read { db in
-                // SELECT *: the enforceable columns exist only once node-info is stored; a missing column reads nil.
-                try Row.fetchAll(db, sql: "SELECT * FROM node ORDER BY id").map { row in
-                    KnownNode(
-                        id: row["id"], site: row["site"], row: row["row"], rack: row["rack"],
-                        lowestEnforceable: (row["lowest_enforceable_mw"] as Int64?).map(Milliwatts.init),
-                        highestEnforceable: (row["highest_enforceable_mw"] as Int64?).map(Milliwatts.init))
-                }
-            }
+            return try await pool.read(Self.knownNodes)
         } catch {
             throw .readFailed(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Every node the collector knows, where its agent says it is: what scope-total caps are divided by.
+    public func fleetLayout() async throws(StoreError) -> FleetLayout {
+        FleetLayout(nodes: try await knownNodes().map(\.identity))
+    }
+
+    /// The same, blocking: for start-up, before any node connects.
+    public func fleetLayoutNow() throws(StoreError) -> FleetLayout {
+        do {
+            return FleetLayout(nodes: try pool.read(Self.knownNodes).map(\.identity))
+        } catch {
+            throw .readFailed(path: path, reason: "\(error)")
+        }
+    }
+
+    private static func knownNodes(_ db: Database) throws -> [KnownNode] {
+        // SELECT *: the enforceable columns exist only once node-info is stored; a missing column reads nil.
+        try Row.fetchAll(db, sql: "SELECT * FROM node ORDER BY id").map { row in
+            KnownNode(
+                id: row["id"], site: row["site"], row: row["row"], rack: row["rack"],
+                lowestEnforceable: (row["lowest_enforceable_mw"] as Int64?).map(Milliwatts.init),
+                highestEnforceable: (row["highest_enforceable_mw"] as Int64?).map(Milliwatts.init))
         }
     }
 

@@ -24,6 +24,13 @@ public final class PolicyPlanner: Sendable {
         var apiCaps: [APICap] = []
         /// Told when the API caps change, so the ingest server pushes at once instead of at the next renewal.
         var onChange: (@Sendable () -> Void)?
+        /// The nodes the collector knows and where they are: what scope totals are divided by.
+        var layout = FleetLayout(nodes: [])
+
+        var hasScopeTotals: Bool {
+            let scoped = (rules?.hardCaps ?? []) + apiCaps.compactMap { $0.hardCap() }
+            return scoped.contains { if case .scopeTotal = $0.amount { true } else { false } }
+        }
     }
 
     public init(settings: PolicySettings, score: CurrentGreenScore, logger: Logger) {
@@ -97,16 +104,38 @@ public final class PolicyPlanner: Sendable {
         handler?()
     }
 
+    /// The nodes known now (the collector loop reads them from the store every second). A change that moves
+    /// a scope total's shares makes a new rules version and pushes it, so a node that joins a capped rack
+    /// lowers its neighbours' shares at once.
+    public func setLayout(_ layout: FleetLayout) {
+        let handler: (@Sendable () -> Void)? = state.withLock { state in
+            guard state.layout != layout else { return nil }
+            state.layout = layout
+            guard state.hasScopeTotals else { return nil }
+            state.version += 1
+            return state.onChange
+        }
+        handler?()
+    }
+
+    public var layout: FleetLayout { state.withLock { $0.layout } }
+
     /// Called after the API caps change (the collector passes the ingest server's `policyChanged`).
     public func onChange(_ handler: @escaping @Sendable () -> Void) { state.withLock { $0.onChange = handler } }
 
     /// The grant for one node now; nil when neither a rules file nor an API cap is in force (the node stays
     /// at its safe cap, or follows its own policy file).
     public func policy(for node: String, now: Int64 = Timestamp.nowMilliseconds()) -> NodePolicy? {
-        let (fileRules, apiCaps, version) = state.withLock { ($0.rules, $0.apiCaps, $0.version) }
+        let (fileRules, apiCaps, version, layout) = state.withLock { ($0.rules, $0.apiCaps, $0.version, $0.layout) }
         guard fileRules != nil || !apiCaps.isEmpty else { return nil }
         var rules = fileRules ?? CapRuleSet()
         rules.hardCaps += apiCaps.compactMap { $0.hardCap() }
+        // A policy carries no layout, and an agent refuses a scope total it cannot divide: divide them here.
+        // A node whose placement is not stored yet (its first grant comes before its node-info) gets them
+        // undivided, so it holds its safe cap until the layout has it and the next push divides them.
+        if let identity = layout.identity(of: node) {
+            rules.hardCaps = rules.hardCaps.map { $0.dividedPerNode(for: identity, layout: layout) }
+        }
         rules.circuits += apiCaps.compactMap { $0.circuitRule() }
         let green = score.current
         let scoreValue = green?.score ?? 0

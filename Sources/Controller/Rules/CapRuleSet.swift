@@ -78,7 +78,7 @@ public struct CapRuleSet: Sendable, Hashable {
             do throws(RuleValidationError) {
                 try rule.validate()
                 try check(rule.id)
-                let share = rule.nodeShare(for: node.identity, layout: layout)
+                let share = try rule.nodeShare(for: node.identity, layout: layout)
                 try enforceable(rule.id, share)
                 terms.append(
                     TargetTerm(

@@ -45,4 +45,14 @@ public struct FleetLayout: Sendable, Hashable {
         }
         return sawNode ? count : count + 1
     }
+
+    /// `node`'s equal part of `total` over the scope's nodes.
+    public func share(of total: Milliwatts, in scope: CapScope, for node: NodeIdentity) -> Milliwatts {
+        Milliwatts(total.value / Int64(max(1, nodeCount(in: scope, including: node))))
+    }
+
+    /// The layout's entry for a node id.
+    public func identity(of node: String) -> NodeIdentity? {
+        nodes.first { $0.id == node }
+    }
 }

@@ -53,15 +53,25 @@ public struct HardCapRule: Sendable, Hashable {
         try RuleChecks.lease(id, issuedAt: issuedAt, expiresAt: expiresAt)
     }
 
-    /// What one node of the scope may draw under this rule.
-    func nodeShare(for node: NodeIdentity, layout: FleetLayout?) -> Milliwatts {
+    /// What one node of the scope may draw under this rule. A scope total needs the layout to be divided:
+    /// without one the rule is refused (the node goes to its safe cap) rather than give every node the total.
+    func nodeShare(for node: NodeIdentity, layout: FleetLayout?) throws(RuleValidationError) -> Milliwatts {
         switch amount {
         case .eachNode(let cap):
             return cap
         case .scopeTotal(let total):
-            let count = layout?.nodeCount(in: scope, including: node) ?? 1
-            return Milliwatts(total.value / Int64(max(1, count)))
+            guard let layout else { throw RuleValidationError(ruleID: id, problem: .scopeTotalWithoutLayout(total)) }
+            return layout.share(of: total, in: scope, for: node)
         }
+    }
+
+    /// The same rule with its total divided for `node`: what the collector sends, since a policy carries no
+    /// layout. A rule that is already per node comes back unchanged.
+    public func dividedPerNode(for node: NodeIdentity, layout: FleetLayout) -> HardCapRule {
+        guard case .scopeTotal(let total) = amount else { return self }
+        var divided = self
+        divided.amount = .eachNode(layout.share(of: total, in: scope, for: node))
+        return divided
     }
 }
 

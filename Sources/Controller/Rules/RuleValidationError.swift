@@ -27,6 +27,8 @@ public struct RuleValidationError: Error, Sendable, Hashable, CustomStringConver
         case tierCapsDecrease(index: Int)
         case hysteresisOutOfRange(margin: Double, largestAllowed: Double)
         case duplicateID
+        /// A scope total reached a node without the fleet layout that says how many nodes share it.
+        case scopeTotalWithoutLayout(Milliwatts)
     }
 
     public var ruleID: String
@@ -64,6 +66,8 @@ public struct RuleValidationError: Error, Sendable, Hashable, CustomStringConver
         case .tierCapsDecrease(let index): "tier \(index) allows less power than tier \(index - 1) at a greener score"
         case .hysteresisOutOfRange(let margin, let largest): "hysteresis \(margin) is outside 0…\(largest)"
         case .duplicateID: "shares its id with another rule"
+        case .scopeTotalWithoutLayout(let total):
+            "divides \(total.wholeWattsText) among the nodes of its scope, but nothing says how many nodes that is"
         }
     }
 
@@ -90,6 +94,8 @@ public struct RuleValidationError: Error, Sendable, Hashable, CustomStringConver
         case .tierCapsDecrease: "give greener tiers the same or a higher cap"
         case .hysteresisOutOfRange: "use a margin below half the smallest gap between tier start scores"
         case .duplicateID: "give every rule its own id"
+        case .scopeTotalWithoutLayout:
+            "put the rule in the collector's rules file (the collector divides it among the nodes it knows), or use each_node_w"
         }
     }
 }
