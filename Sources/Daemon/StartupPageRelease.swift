@@ -68,7 +68,7 @@ public enum StartupPageRelease {
         }
         logger.info(
             "released start-up pages (\(reason))",
-            metadata: ["kib": "\(outcome.releasedKiB)", "mappings": "\(outcome.mappings)", "took": "\(took)"])
+            metadata: ["kib": "\(outcome.releasedKiB)", "mappings": "\(outcome.mappings)", "took_ms": "\(took.wholeMilliseconds)"])
     }
 
     private static func errnoText() -> String { String(cString: strerror(errno)) }
