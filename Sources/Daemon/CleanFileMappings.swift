@@ -12,13 +12,6 @@ public struct CleanFileMapping: Equatable, Sendable {
     public var path: String
     public var residentKiB: Int
 
-    public init(start: UInt, end: UInt, path: String, residentKiB: Int) {
-        self.start = start
-        self.end = end
-        self.path = path
-        self.residentKiB = residentKiB
-    }
-
     /// The qualifying mappings in `smaps` (the text of `/proc/PID/smaps`) that have resident pages.
     public static func parse(smaps: String) -> [CleanFileMapping] {
         var found: [CleanFileMapping] = []
