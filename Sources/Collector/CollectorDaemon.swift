@@ -56,17 +56,18 @@ public enum CollectorDaemon {
                             "timeline": "\(settings.timeline.rawValue)",
                         ])
                 }
+                var policyLogger = context.logger
+                policyLogger[metadataKey: "source"] = "policy"
+                let planner = PolicyPlanner(settings: config.policy, score: CurrentGreenScore(), logger: policyLogger)
                 var liveStatus: GridLiveStatus?
                 var live: [any Service] = []
                 if config.grid.source == .live {
                     let status = GridLiveStatus()
                     let pollers = try GridLiveSetup.pollers(config, logger: context.logger)
-                    live = [GridLiveService(pollers: pollers, store: store, status: status, logger: context.logger)]
+                    let hours = LiveGridHours(store: store, region: config.grid.region, score: planner.score, logger: context.logger)
+                    live = [GridLiveService(pollers: pollers, store: store, status: status, hours: hours, logger: context.logger)]
                     liveStatus = status
                 }
-                var policyLogger = context.logger
-                policyLogger[metadataKey: "source"] = "policy"
-                let planner = PolicyPlanner(settings: config.policy, score: CurrentGreenScore(), logger: policyLogger)
                 planner.reloadRules()
                 let metrics = CollectorMetrics()
                 let ingest = try IngestSetup.services(config, store: store, logger: context.logger, policy: planner, metrics: metrics)

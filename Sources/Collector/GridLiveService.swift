@@ -28,12 +28,15 @@ public struct GridLiveService: Service {
     let pollers: [LiveSourcePoller]
     let store: SQLiteStore
     let status: GridLiveStatus
+    /// Rolls the readings of `[grid] region` up into scored hours after every poll.
+    let hours: LiveGridHours?
     let logger: Logger
 
-    public init(pollers: [LiveSourcePoller], store: SQLiteStore, status: GridLiveStatus, logger: Logger) {
+    public init(pollers: [LiveSourcePoller], store: SQLiteStore, status: GridLiveStatus, hours: LiveGridHours? = nil, logger: Logger) {
         self.pollers = pollers
         self.store = store
         self.status = status
+        self.hours = hours
         self.logger = logger
     }
 
@@ -45,6 +48,11 @@ public struct GridLiveService: Service {
                     "source": "\(poller.settings.name)", "api": "\(poller.settings.api.rawValue)",
                     "every": "\(poller.settings.effectivePeriod)", "daily_limit": "\(poller.settings.dailyLimit)",
                 ])
+        }
+        do {
+            try await hours?.resume(nowUTC: Timestamp.nowMilliseconds() / 1000)
+        } catch {
+            logger.error("grid live: cannot read where the green-hour roll-up left off; retried after the next poll", metadata: ["error": "\(error)"])
         }
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
@@ -78,6 +86,11 @@ public struct GridLiveService: Service {
             } catch {
                 logger.error("grid live: cannot store records", metadata: ["source": "\(name)", "error": "\(error)"])
                 status.set(name, "store failed")
+            }
+            do {
+                try await hours?.update(nowUTC: Timestamp.nowMilliseconds() / 1000)
+            } catch {
+                logger.error("grid live: cannot roll readings up into green hours", metadata: ["error": "\(error)"])
             }
             do {
                 try await Task.sleep(for: poller.settings.effectivePeriod)

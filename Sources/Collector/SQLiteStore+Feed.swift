@@ -103,22 +103,25 @@ extension SQLiteStore {
         }
     }
 
-    /// A region's stored records in time order (all kinds and sources).
-    public func feedRecords(region: String) async throws(StoreError) -> [FeedRecord] {
+    /// A region's stored records starting at `fromUTC` or later, in time order (all kinds and sources). The
+    /// table keeps one curtailment state per record, so it comes back as that state for both fuels.
+    public func feedRecords(region: String, fromUTC: Int64 = .min) async throws(StoreError) -> [FeedRecord] {
         do {
             return try await pool.read { db in
                 try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT region, start_utc, interval_s, solar_mw, wind_mw, demand_mw, kind, issued_utc, source, quality
-                        FROM feed_record WHERE region = ? ORDER BY start_utc, interval_s, source
+                        SELECT region, start_utc, interval_s, solar_mw, wind_mw, demand_mw, curtailment, kind, issued_utc, source, quality
+                        FROM feed_record WHERE region = ? AND start_utc >= ? ORDER BY start_utc, interval_s, source
                         """,
-                    arguments: [region]
+                    arguments: [region, fromUTC]
                 ).map { row in
-                    FeedRecord(
+                    let state = CurtailmentState(rawValue: row["curtailment"]) ?? .unknown
+                    let fuel = state == .unknown ? nil : FuelCurtailment(state: state)
+                    return FeedRecord(
                         region: row["region"], startUTC: row["start_utc"], intervalSeconds: row["interval_s"],
                         solarMW: row["solar_mw"], windMW: row["wind_mw"], demandMW: row["demand_mw"],
-                        kind: FeedRecordKind(rawValue: row["kind"]) ?? .actual, issuedUTC: row["issued_utc"],
+                        curtailment: Curtailment(solar: fuel, wind: fuel), kind: FeedRecordKind(rawValue: row["kind"]) ?? .actual, issuedUTC: row["issued_utc"],
                         source: row["source"], quality: FeedQuality(rawValue: row["quality"]) ?? .partial)
                 }
             }

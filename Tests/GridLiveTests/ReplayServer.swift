@@ -15,8 +15,9 @@ final class ReplayServer: Sendable {
     let port: Int
     let transport = HTTPClientTransport(logger: Logger(label: "replay-control"))
 
-    init() throws {
-        process = try Subprocess("/usr/bin/env", ["python3", Self.script, "--key", Self.key])
+    /// `root`: where the served files are (default the recorded responses).
+    init(root: String = ReplayServer.fixtures) throws {
+        process = try Subprocess("/usr/bin/env", ["python3", Self.script, "--key", Self.key, "--root", root])
         guard process.waitForOutput("listening on 127.0.0.1:", timeout: .seconds(20)) else {
             process.signal(SIGKILL)
             throw TestFailure("kpx_replay_server did not start:\n\(process.text)")

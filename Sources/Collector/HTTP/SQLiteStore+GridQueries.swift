@@ -41,7 +41,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func gridHour(_ row: Row) -> GridHour {
+    static func gridHour(_ row: Row) -> GridHour {
         GridHour(
             region: row["region"], startUTC: row["start_utc"], solarMW: row["solar_mw"], windMW: row["wind_mw"],
             greenScore: row["green_score"], source: row["source"])
