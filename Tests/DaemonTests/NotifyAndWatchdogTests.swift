@@ -38,8 +38,36 @@ import Testing
 /// A switch the test flips to make the agent's tick work hang, as a stuck driver call would.
 final class StallSwitch: Sendable {
     private let stalled = Atomic<Bool>(false)
+    private let hung = Atomic<Bool>(false)
     func set(_ value: Bool) { stalled.store(value, ordering: .relaxed) }
     var isStalled: Bool { stalled.load(ordering: .relaxed) }
+
+    /// The tick's work, hanging while the switch is on.
+    func work() async throws {
+        while isStalled {
+            hung.store(true, ordering: .relaxed)
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        hung.store(false, ordering: .relaxed)
+    }
+
+    /// Waits until a tick is hanging: from then on the heartbeat cannot move.
+    func awaitHang() async {
+        while !hung.load(ordering: .relaxed) { try? await Task.sleep(for: .milliseconds(5)) }
+    }
+}
+
+extension NotifyReceiver {
+    /// Waits (without holding a thread) until `line` has come `count` times.
+    func awaitCount(of line: String, atLeast count: Int, timeout: Duration = .seconds(30)) async -> Int {
+        let deadline = ContinuousClock.now + timeout
+        var seen = self.count(of: line)
+        while seen < count, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+            seen = self.count(of: line)
+        }
+        return seen
+    }
 }
 
 @Suite struct WatchdogTests {
@@ -51,29 +79,32 @@ final class StallSwitch: Sendable {
         let logger = Logger(label: "test")
         let config = ConfigBox(AgentConfig(node: NodeIdentity(id: "t1"), tick: .milliseconds(100)))
         let loop = AgentLoop(config: config, heartbeat: heartbeat, notifier: notifier, logger: logger) { _, _ in
-            while stall.isStalled { try await Task.sleep(for: .milliseconds(5)) }
+            try await stall.work()
             return TickReport(summary: "ok")
         }
         let watchdog = WatchdogService(interval: .milliseconds(400), heartbeat: heartbeat, notifier: notifier, logger: logger)
 
+        // Event-driven waits: on a loaded machine (the whole suite in parallel on two cores) ticks and pings come
+        // late, but never a ping without progress.
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await loop.run() }
             group.addTask { try await watchdog.run() }
 
-            #expect(receiver.waitFor { $0.contains("READY=1") } != nil)
-            try await Task.sleep(for: .seconds(1.1))
-            let running = receiver.count(of: "WATCHDOG=1")
+            #expect(await receiver.awaitDatagram(timeout: .seconds(60)) { $0.contains("READY=1") } != nil)
+            let running = await receiver.awaitCount(of: "WATCHDOG=1", atLeast: 3)
             #expect(running >= 3, "pings while ticking: \(running)")
 
             stall.set(true)
-            try await Task.sleep(for: .milliseconds(450))  // the tick in flight finishes; one last ping may follow
+            await stall.awaitHang()
+            // The watchdog may still report the last completed tick, once, within its interval (400 ms).
+            try await Task.sleep(for: .seconds(1))
             let atStall = receiver.count(of: "WATCHDOG=1")
             try await Task.sleep(for: .seconds(1.2))
             #expect(receiver.count(of: "WATCHDOG=1") == atStall, "a stalled loop must not be reported alive")
 
             stall.set(false)
-            try await Task.sleep(for: .seconds(1))
-            #expect(receiver.count(of: "WATCHDOG=1") > atStall, "pings resume with progress")
+            let resumed = await receiver.awaitCount(of: "WATCHDOG=1", atLeast: atStall + 1)
+            #expect(resumed > atStall, "pings resume with progress")
             group.cancelAll()
         }
     }

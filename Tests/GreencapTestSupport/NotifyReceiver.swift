@@ -60,6 +60,17 @@ public final class NotifyReceiver: @unchecked Sendable {
         return nil
     }
 
+    /// `waitFor` without holding a thread while it waits: for a daemon that runs in this process, on Swift's
+    /// cooperative pool, which blocking waits in other tests can fill (two fill a 2-core machine's pool).
+    public func awaitDatagram(timeout: Duration = .seconds(10), _ predicate: (String) -> Bool) async -> String? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let match = drain().first(where: predicate) { return match }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
+    }
+
     /// Every line received so far, across datagrams.
     public var lines: [String] { drain().flatMap { $0.split(separator: "\n").map(String.init) } }
 

@@ -88,6 +88,16 @@ public final class Subprocess: @unchecked Sendable {
         return false
     }
 
+    /// `waitForOutput` without holding one of the cooperative pool's few threads while the child works.
+    public func awaitOutput(_ needle: String, timeout: Duration = .seconds(10)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if text.contains(needle) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }

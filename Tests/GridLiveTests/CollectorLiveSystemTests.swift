@@ -113,7 +113,7 @@ import Testing
             """)
         let collector = try Subprocess(try Paths.executable("greencap-collector"), [config])
         defer { collector.signal(SIGTERM) }
-        #expect(collector.waitForOutput("grid hours rolled up from live readings", timeout: .seconds(20)), "log:\n\(collector.text)")
+        #expect(await collector.awaitOutput("grid hours rolled up from live readings", timeout: .seconds(20)), "log:\n\(collector.text)")
 
         let rows = try Subprocess.run(
             "/usr/bin/env", ["sqlite3", database, "SELECT start_utc, solar_mw, wind_mw, round(green_score, 4), source FROM grid_hour ORDER BY start_utc"])
