@@ -78,10 +78,8 @@ struct CapView: Encodable, Sendable {
         switch rule.amount {
         case .eachNode(let each):
             return (ids, watts(each))
-        case .scopeTotal:
-            guard let member = members.first, case .eachNode(let each) = rule.dividedPerNode(for: member, layout: layout).amount
-            else { return (ids, nil) }
-            return (ids, watts(each))
+        case .scopeTotal(let total):
+            return (ids, members.first.map { watts(layout.share(of: total, in: rule.scope, for: $0)) })
         }
     }
 
