@@ -1,4 +1,5 @@
 import ArgumentParser
+import Collector
 
 /// `greencap caps clear <id> --reason "..."`.
 struct CapsClearCommand: AsyncParsableCommand {
@@ -17,7 +18,7 @@ struct CapsClearCommand: AsyncParsableCommand {
     func run() async throws {
         struct Body: Encodable { var reason: String }
         struct Reply: Decodable {
-            var cleared: CapReply
+            var cleared: CapView
             var by: String
             var time: String
         }

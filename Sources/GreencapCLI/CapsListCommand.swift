@@ -1,4 +1,5 @@
 import ArgumentParser
+import Collector
 
 /// `greencap caps list`: every cap in force (rules file and API) and what each node last received.
 struct CapsListCommand: AsyncParsableCommand {
@@ -17,7 +18,7 @@ struct CapsListCommand: AsyncParsableCommand {
             var reason: String?
         }
         struct Reply: Decodable {
-            var caps: [CapReply]
+            var caps: [CapView]
             var deliveries: [Delivery]?
         }
         try await client.run { collector in

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Collector
 import NIOHTTP1
 
 /// `greencap caps set --rack r07 --watts 40kW --lease 4h --reason "..."`.
@@ -43,7 +44,7 @@ struct CapsSetCommand: AsyncParsableCommand {
         try await client.run { collector in
             let reply = try await collector.send(.POST, "/api/v1/caps", json: body)
             if client.json { return client.printRaw(reply) }
-            let cap = try reply.decode(CapReply.self)
+            let cap = try reply.decode(CapView.self)
             var line = "cap \(cap.id) set: \(cap.scope) \(cap.name) at \(ClientInput.power(cap.watts))"
             if let each = cap.nodeWatts, let nodes = cap.nodes { line += " (\(ClientInput.power(each)) on each of \(nodes.count) node(s))" }
             line += " until \(ClientInput.time(cap.expires)), by \(cap.author): \(cap.reason)"

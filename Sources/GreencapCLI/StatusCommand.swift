@@ -1,4 +1,5 @@
 import ArgumentParser
+import Collector
 import Foundation
 import GreencapCore
 
@@ -16,24 +17,6 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print again every --interval until interrupted.") var watch = false
     @Option(help: ArgumentHelp("With --watch: how often, e.g. 2s.", valueName: "duration")) var interval = "2s"
 
-    struct Reply: Decodable {
-        struct Node: Decodable {
-            var node: String
-            var site: String?
-            var row: String?
-            var rack: String?
-            var powerWatts: Double?
-            var capWatts: Double?
-            var lastSeen: String
-            var leaseExpires: String?
-            var policyOutcome: String?
-        }
-        var time: String
-        var greenScore: Double?
-        var greenScoreUpdated: String?
-        var nodes: [Node]
-    }
-
     func validate() throws {
         if [site, row, rack, node].compactMap({ $0 }).count > 1 { throw ValidationError("give at most one of --site, --row, --rack, --node") }
         if watch { _ = try ClientInput.seconds(interval, flag: "--interval") }
@@ -49,7 +32,7 @@ struct StatusCommand: AsyncParsableCommand {
                 } else {
                     // Redraw in place on a terminal; piped, one screen after another.
                     if watch && isatty(STDOUT_FILENO) == 1 { print("\u{1B}[H\u{1B}[2J", terminator: "") }
-                    print(Self.render(try reply.decode(Reply.self)))
+                    print(Self.render(try reply.decode(StatusReply.self)))
                     // Piped (watch | tee), stdout is block-buffered: flush all streams so each screen goes out when drawn.
                     fflush(nil)
                 }
@@ -58,12 +41,12 @@ struct StatusCommand: AsyncParsableCommand {
         }
     }
 
-    static func render(_ reply: Reply) -> String {
+    static func render(_ reply: StatusReply) -> String {
         var text = "green score "
         text += reply.greenScore.map { String(format: "%.2f", $0) } ?? "unknown"
         if let updated = reply.greenScoreUpdated { text += " (updated \(ClientInput.time(updated)))" }
         text += " at \(ClientInput.time(reply.time))\n\n"
-        func group(_ title: String, _ key: (Reply.Node) -> String?) -> String? {
+        func group(_ title: String, _ key: (StatusReply.Node) -> String?) -> String? {
             let names = Set(reply.nodes.compactMap(key)).sorted()
             guard !names.isEmpty else { return nil }
             var rows = [[title, "NODES", "POWER", "CAP"]]

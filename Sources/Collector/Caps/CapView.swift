@@ -1,23 +1,24 @@
 import Controller
 import GreencapCore
 
-/// A cap in force as the API shows it, whether set through the API or written in the rules file.
-struct CapView: Encodable, Sendable {
-    var id: String
-    var scope: String
-    var name: String
+/// A cap in force as the API shows it, whether set through the API or written in the rules file; the CLI
+/// decodes the same type.
+public struct CapView: Codable, Sendable {
+    public var id: String
+    public var scope: String
+    public var name: String
     /// What the scope may draw in total (a circuit: its usable power).
-    var watts: Double?
+    public var watts: Double?
     /// What each node may draw, when every node gets the same.
-    var nodeWatts: Double?
+    public var nodeWatts: Double?
     /// The nodes it covers: a site/row/rack now (what its total is divided by), a circuit as written.
-    var nodes: [String]?
-    var author: String
-    var reason: String
-    var created: APITime
-    var expires: APITime?
+    public var nodes: [String]?
+    public var author: String
+    public var reason: String
+    public var created: APITime
+    public var expires: APITime?
     /// "api" or "rules_file".
-    var source: String
+    public var source: String
 
     init(_ cap: APICap, layout: FleetLayout) {
         id = cap.id

@@ -8,21 +8,6 @@ struct StatusRoutes: Sendable {
     let ingestEnabled: Bool
     let now: @Sendable () -> Int64
 
-    struct NodeStatus: Encodable {
-        var node: String
-        var site: String?
-        var row: String?
-        var rack: String?
-        var powerWatts: Double?
-        var capWatts: Double?
-        var sampleTime: APITime?
-        var lastSeen: APITime
-        var policyId: String?
-        var policyOutcome: String?
-        /// When the node's newest policy lapses unless renewed (sent + [policy] lease).
-        var leaseExpires: APITime?
-    }
-
     func status(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         guard ingestEnabled else { throw APIError.telemetryUnavailable }
         let parameters = QueryParameters(request: request)
@@ -48,20 +33,14 @@ struct StatusRoutes: Sendable {
             greenScore = hour.greenScore
             greenScoreUpdated = APITime(seconds: hour.startUTC)
         }
-        struct Body: Encodable {
-            var time: APITime
-            var greenScore: Double?
-            var greenScoreUpdated: APITime?
-            var nodes: [NodeStatus]
-        }
         let nodes = rows.map { row in
-            NodeStatus(
+            StatusReply.Node(
                 node: row.id, site: row.site, row: row.row, rack: row.rack, powerWatts: row.powerWatts, capWatts: row.capWatts,
                 sampleTime: row.sampleTime.map { APITime(milliseconds: $0) }, lastSeen: APITime(milliseconds: row.lastSeen), policyId: row.policyID,
                 policyOutcome: row.policyOutcome,
                 leaseExpires: row.policyOutcome == "applied" ? both(row.policySent, lease).map { APITime(milliseconds: $0.0 + $0.1) } : nil)
         }
-        return JSONResponse.make(Body(time: APITime(seconds: now()), greenScore: greenScore, greenScoreUpdated: greenScoreUpdated, nodes: nodes))
+        return JSONResponse.make(StatusReply(time: APITime(seconds: now()), greenScore: greenScore, greenScoreUpdated: greenScoreUpdated, nodes: nodes))
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Collector
 import GreencapConfig
 import GreencapCore
 
@@ -35,6 +36,11 @@ enum ClientInput {
             return kilowatts == kilowatts.rounded() ? "\(Int(kilowatts)) kW" : "\((kilowatts * 10).rounded() / 10) kW"
         }
         return "\(Int(watts.rounded())) W"
+    }
+
+    /// An API time as a table shows it: RFC 3339 UTC to the second.
+    static func time(_ time: APITime?) -> String {
+        time.map { Timestamp.formatRFC3339($0.milliseconds.floorDivided(by: 1000)) } ?? "-"
     }
 
     /// The API's RFC 3339 times without the milliseconds, for tables.
