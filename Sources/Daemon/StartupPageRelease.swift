@@ -35,8 +35,12 @@ public enum StartupPageRelease {
     /// cooperative pool.
     public static func releaseNow() -> Outcome {
         #if os(Linux)
-        guard let smaps = readProcFile("/proc/self/smaps") else {
-            return Outcome(releasedKiB: 0, mappings: 0, failure: "cannot read /proc/self/smaps: \(errnoText())")
+        let smaps: String
+        do {
+            // Bytes, not validated text: a mapped file's name need not be UTF-8.
+            smaps = String(decoding: try TextFile.readBytes("/proc/self/smaps", limit: 64 << 20), as: UTF8.self)
+        } catch {
+            return Outcome(releasedKiB: 0, mappings: 0, failure: "cannot read \(error)")
         }
         var outcome = Outcome(releasedKiB: 0, mappings: 0, failure: nil)
         for mapping in CleanFileMapping.parse(smaps: smaps) {
@@ -72,22 +76,4 @@ public enum StartupPageRelease {
     }
 
     private static func errnoText() -> String { String(cString: strerror(errno)) }
-
-    private static func readProcFile(_ path: String) -> String? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
 }

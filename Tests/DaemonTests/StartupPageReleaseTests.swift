@@ -1,9 +1,6 @@
 @testable import Daemon
+import GreencapCore
 import Testing
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 @Suite struct CleanFileMappingTests {
     /// One block per kind of mapping a daemon has, in the kernel's smaps format (fields trimmed to those read).
@@ -117,15 +114,5 @@ import Glibc
 }
 
 private func procText(_ path: String) throws -> String {
-    let descriptor = open(path, O_RDONLY)
-    try #require(descriptor >= 0, "cannot open \(path)")
-    defer { close(descriptor) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-        if count <= 0 { break }
-        bytes.append(contentsOf: chunk[0..<count])
-    }
-    return String(decoding: bytes, as: UTF8.self)
+    String(decoding: try TextFile.readBytes(path, limit: 64 << 20), as: UTF8.self)
 }
