@@ -28,7 +28,8 @@ public actor LiveGridHours {
     /// Where to go on from, and the score in force: the latest stored hour's.
     public func resume(nowUTC: Int64) async throws(StoreError) {
         let windowStart = nowUTC - Int64(scorer.windowHours) * 3600
-        if let latest = try await store.latestGridHour(region: rollup.region), latest.startUTC >= windowStart {
+        let latest = try await store.latestGridHourPerRegion().first { $0.region == rollup.region }
+        if let latest, latest.startUTC >= windowStart {
             next = latest.startUTC + 3600
             if latest.source == Self.source { publish(latest) }
         } else {

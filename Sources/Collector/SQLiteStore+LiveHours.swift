@@ -1,26 +1,8 @@
 import GRDB
 
-/// What the live roll-up (`LiveGridHours`) reads of `grid_hour`: where it left off, and the renewable
-/// history the green score of a new hour is measured against.
+/// What the live roll-up (`LiveGridHours`) reads: the renewable history the green score of a new hour is
+/// measured against, and where a new store's readings begin.
 extension SQLiteStore {
-    /// The region's hour with the latest start.
-    public func latestGridHour(region: String) async throws(StoreError) -> GridHour? {
-        do {
-            return try await pool.read { db in
-                try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT region, start_utc, solar_mw, wind_mw, green_score, source FROM grid_hour
-                        WHERE region = ? ORDER BY start_utc DESC LIMIT 1
-                        """,
-                    arguments: [region]
-                ).map(Self.gridHour)
-            }
-        } catch {
-            throw StoreError.readFailed(path: path, reason: "\(error)")
-        }
-    }
-
     /// Solar + wind (missing wind as zero) of the region's last `limit` hours starting before `beforeUTC`,
     /// oldest first.
     public func renewableHistory(region: String, beforeUTC: Int64, limit: Int) async throws(StoreError) -> [Double] {
